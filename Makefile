@@ -1,0 +1,48 @@
+# The two commands a fresh machine needs: `make run` and `make test` (both set up .venv).
+VENV    := .venv
+BIN     := $(VENV)/bin
+CBI     := $(BIN)/cbi
+PYTHON  ?= python3
+# Lint target for sqlfluff: its own DuckDB file, so linting never locks the main database.
+LINT_DB := target/sqlfluff.duckdb
+
+.PHONY: setup run test lint bench bench-forecast docs clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first and pinned: the CPU build on disk, never the multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(CBI) ingest snapshot
+	$(CBI) build
+	$(CBI) status
+	$(CBI) forecast
+
+test: setup lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	mkdir -p target
+	CBI_DB=$(LINT_DB) $(BIN)/dbt parse --project-dir . --profiles-dir . --quiet
+	CBI_DB=$(LINT_DB) $(BIN)/sqlfluff lint models tests macros
+
+bench: setup
+	$(CBI) bench ingest
+	$(CBI) bench features
+
+bench-forecast: setup
+	$(CBI) bench forecast
+
+docs: setup
+	$(CBI) build docs generate
+
+clean:
+	rm -rf target logs data/cbi.duckdb data/artifacts

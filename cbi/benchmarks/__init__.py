@@ -1,0 +1,1 @@
+"""Benchmarks: each module has `run(db, source_dir) -> int` and prints a table."""

@@ -1,0 +1,173 @@
+"""`cbi`: the command-line front of the pipeline (ingest, build, status, backtest, bench)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from cbi.paths import resolve_db
+from extractors.core import ExtractorError
+
+log = logging.getLogger("cbi")
+
+
+def _ingest_databento(args: argparse.Namespace) -> int:
+    from extractors import databento
+    from extractors.core import connect
+
+    con = connect(resolve_db(args.db))
+    if args.from_dir:
+        databento.import_directory(con, Path(args.from_dir))
+        return 0
+    missing = [name for name in ("schema", "symbols", "start", "end") if not getattr(args, name)]
+    if missing:
+        flags = ", ".join(f"--{name}" for name in missing)
+        raise SystemExit(f"cbi ingest databento: give --from-dir DIR, or {flags} for a live pull")
+    databento.pull(
+        con,
+        schema=args.schema,
+        symbols=[s.strip() for s in args.symbols.split(",") if s.strip()],
+        start=args.start,
+        end=args.end,
+        stype_in=args.stype_in,
+        max_cost=args.max_cost,
+    )
+    return 0
+
+
+def _ingest_snapshot(args: argparse.Namespace) -> int:
+    from cbi.snapshot import load_snapshot
+    from extractors.core import connect
+
+    load_snapshot(connect(resolve_db(args.db)))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from cbi.dbt import run_dbt
+
+    return run_dbt(resolve_db(args.db), args.dbt_args or ["build"])
+
+
+def _status(args: argparse.Namespace) -> int:
+    from cbi.status import render_status
+
+    print(render_status(resolve_db(args.db)))
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from cbi.report import render_forecast
+
+    print(render_forecast(resolve_db(args.db)))
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from cbi.backtest import run_backtest
+
+    run_backtest(resolve_db(args.db), start=args.start, end=args.end, profile=args.profile)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import importlib
+
+    benchmark = importlib.import_module(f"cbi.benchmarks.{args.what}")
+    return benchmark.run(db=args.db, source_dir=args.from_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cbi",
+        description="Soybean oil (ZL) forecasting pipeline: ingest, build, forecast, backtest.",
+    )
+    parser.add_argument(
+        "--db", help="DuckDB file (default: $CBI_DB, else data/cbi.duckdb in the project)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="land source data into raw.* tables")
+    sources = ingest.add_subparsers(dest="source", required=True, metavar="SOURCE")
+
+    dbn = sources.add_parser(
+        "databento",
+        help="Databento GLBX.MDP3 bars: import a batch folder or pull live",
+        description="Import every *.dbn / *.dbn.zst file in a folder (--from-dir), or pull "
+        "from the live API with DATABENTO_API_KEY (--schema --symbols --start --end).",
+    )
+    dbn.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
+    dbn.add_argument("--schema", choices=["ohlcv-1d", "ohlcv-1h"], help="bar schema (live)")
+    dbn.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
+    dbn.add_argument("--start", help="first date, YYYY-MM-DD (live)")
+    dbn.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
+    dbn.add_argument(
+        "--stype-in",
+        default="continuous",
+        choices=["continuous", "parent", "raw_symbol"],
+        help="symbology of --symbols (default continuous; ZL.OPT needs parent)",
+    )
+    dbn.add_argument(
+        "--max-cost",
+        type=float,
+        default=1.0,
+        help="refuse a live pull priced above this many US dollars (default 1.0)",
+    )
+    dbn.set_defaults(handler=_ingest_databento)
+
+    snap = sources.add_parser("snapshot", help="load the bundled real snapshot (offline default)")
+    snap.set_defaults(handler=_ingest_snapshot)
+
+    build = commands.add_parser(
+        "build",
+        help="run dbt against the same database (default: dbt build)",
+        description="Everything after `build` is passed to dbt, e.g. `cbi build run -s marts`.",
+    )
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt arguments")
+    build.set_defaults(handler=_build)
+
+    status = commands.add_parser("status", help="source freshness and bucket coverage table")
+    status.set_defaults(handler=_status)
+
+    forecast = commands.add_parser("forecast", help="print the latest forecast and backtest")
+    forecast.set_defaults(handler=_forecast)
+
+    backtest = commands.add_parser(
+        "backtest", help="walk-forward predictions for a window into forecasts.zl_backtest"
+    )
+    backtest.add_argument("--start", required=True, help="first as-of date, YYYY-MM-DD")
+    backtest.add_argument("--end", required=True, help="last as-of date, YYYY-MM-DD")
+    backtest.add_argument("--profile", default="fast", choices=["fast", "full"])
+    backtest.set_defaults(handler=_backtest)
+
+    bench = commands.add_parser("bench", help="benchmarks that print a table")
+    bench.add_argument("what", choices=["ingest", "features", "forecast"])
+    bench.add_argument(
+        "--from-dir",
+        metavar="DIR",
+        help="Databento batch folder for `bench ingest` "
+        "(default: ../shared/data/databento/GLBX-20251216-WEJLAFALCV)",
+    )
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    try:
+        return args.handler(args)
+    except ExtractorError as exc:
+        print(f"cbi: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
