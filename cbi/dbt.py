@@ -14,5 +14,6 @@ def run_dbt(db_path: Path, args: list[str]) -> int:
     """Run `dbt ARGS` with the project's profiles and CBI_DB pointing at `db_path`."""
     env = {**os.environ, "CBI_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    command = [str(dbt), *args, *project]
     return subprocess.call(command, env=env, cwd=PROJECT_DIR)
