@@ -48,7 +48,10 @@ def _ingest_snapshot(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from cbi.dbt import run_dbt
 
-    return run_dbt(resolve_db(args.db), args.dbt_args or ["build"])
+    dbt_args = args.dbt_args
+    if not dbt_args or dbt_args[0].startswith("-"):
+        dbt_args = ["build", *dbt_args]
+    return run_dbt(resolve_db(args.db), dbt_args)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -124,9 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="run dbt against the same database (default: dbt build)",
-        description="Everything after `build` is passed to dbt, e.g. `cbi build run -s marts`.",
+        description="Everything after `build` is passed to dbt, e.g. `cbi build run -s marts`; "
+        "with no dbt command (or only flags) it runs `dbt build`.",
     )
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt arguments")
     build.set_defaults(handler=_build)
 
     status = commands.add_parser("status", help="source freshness and bucket coverage table")
@@ -156,7 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, passthrough = parser.parse_known_args(argv)
+    if args.command == "build":
+        args.dbt_args = passthrough
+    elif passthrough:
+        parser.error(f"unrecognized arguments: {' '.join(passthrough)}")
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
