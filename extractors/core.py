@@ -87,7 +87,9 @@ def recorded_load(
         raise
     con.execute("commit")
     _record(con, load, started_at, "ok", None)
-    log.info("%s: landed %s rows into %s from %s", source, f"{load.rows:,}", target_table, window)
+    log.info(
+        "%s: landed %s rows into %s from %s", source, f"{load.rows:,}", load.target_table, window
+    )
 
 
 def _error_text(exc: BaseException) -> str:

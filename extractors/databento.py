@@ -1,0 +1,488 @@
+"""Databento GLBX.MDP3 bars: import batch-download files or pull live, land them in raw.*.
+
+Both modes go through the same parser: DBN bytes -> `DBNStore` -> one frame per file, routed by
+the schema in the file's own metadata. Futures bars (continuous symbols such as `ZL.v.0`) land
+in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent (`ZL.OPT`) land in
+`raw.databento_options_ohlcv_1d`, joined with their `definition` records.
+
+A file is checked before anything from it is written: every zstd frame must be complete and the
+DBN body must be a whole number of records. `DBNStore` alone accepts a file cut inside its last
+zstd frame and silently returns fewer bars.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import databento
+import databento_dbn
+import duckdb
+import numpy as np
+import pandas as pd
+import zstandard
+from tqdm import tqdm
+
+from extractors.core import ExtractorError, MissingCredentialError, recorded_load
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SOURCE = "databento"
+DATASET = "GLBX.MDP3"
+API_KEY_VARIABLE = "DATABENTO_API_KEY"
+# Base URL of the historical API; tests point it at a local server. Must be https.
+GATEWAY_VARIABLE = "DATABENTO_GATEWAY"
+
+FUTURES_TABLES = {
+    "ohlcv-1h": "raw.databento_futures_ohlcv_1h",
+    "ohlcv-1d": "raw.databento_futures_ohlcv_1d",
+}
+OPTIONS_TABLE = "raw.databento_options_ohlcv_1d"
+KEY = ("symbol", "ts_event")
+# Columns that do not describe the bar: a re-load that differs only in these changes nothing.
+LOAD_COLUMNS = ("source", "loaded_at")
+
+_FUTURES_COLUMNS = """
+    symbol        varchar not null,
+    ts_event      timestamptz not null,
+    instrument_id bigint not null,
+    publisher_id  integer,
+    open          double,
+    high          double,
+    low           double,
+    close         double,
+    volume        bigint,
+    source        varchar not null,
+    loaded_at     timestamptz not null,
+    primary key (symbol, ts_event)
+"""
+DDL = f"""
+create schema if not exists raw;
+create table if not exists {FUTURES_TABLES["ohlcv-1h"]} ({_FUTURES_COLUMNS});
+create table if not exists {FUTURES_TABLES["ohlcv-1d"]} ({_FUTURES_COLUMNS});
+create table if not exists {OPTIONS_TABLE} (
+    symbol           varchar not null,
+    parent           varchar not null,
+    ts_event         timestamptz not null,
+    instrument_id    bigint not null,
+    open             double,
+    high             double,
+    low              double,
+    close            double,
+    volume           bigint,
+    underlying       varchar,
+    instrument_class varchar,
+    strike_price     double,
+    expiration       timestamptz,
+    source           varchar not null,
+    loaded_at        timestamptz not null,
+    primary key (symbol, ts_event)
+);
+"""
+
+_BAR_SCHEMAS = ("ohlcv-1h", "ohlcv-1d")
+_PRICE_COLUMNS = ("open", "high", "low", "close")
+_DBN_MAGIC = b"DBN"
+_DBN_PREFIX = 8  # "DBN", version byte, u32 metadata length
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw Databento tables if they do not exist yet."""
+    con.execute(DDL)
+
+
+def to_price(fixed: pd.Series) -> pd.Series:
+    """DBN fixed-point prices (units of 1e-9) as floats in exchange units; undefined -> NaN.
+
+    The one place a DBN price becomes a float.
+    """
+    values = fixed.to_numpy(dtype=np.int64)
+    prices = values / databento_dbn.FIXED_PRICE_SCALE
+    prices[values == databento_dbn.UNDEF_PRICE] = np.nan
+    return pd.Series(prices, index=fixed.index, name=fixed.name)
+
+
+def read_dbn(path: Path) -> bytes:
+    """The decompressed DBN bytes of a `.dbn` or `.dbn.zst` file, checked to be complete.
+
+    Raises ExtractorError naming the file if a zstd frame is cut, the DBN header is missing or
+    the body is not a whole number of records.
+    """
+    raw = path.read_bytes()
+    data = _decompress_frames(raw, path.name) if path.name.endswith(".zst") else raw
+    _check_records(data, path.name)
+    return data
+
+
+def _decompress_frames(raw: bytes, name: str) -> bytes:
+    """Decompress every zstd frame; a frame without its end means the file is truncated."""
+    if not raw:
+        raise ExtractorError(f"databento: {name} is empty")
+    decompressor = zstandard.ZstdDecompressor()
+    chunks: list[bytes] = []
+    rest = memoryview(raw)
+    while len(rest):
+        frame = decompressor.decompressobj()
+        try:
+            chunks.append(frame.decompress(rest))
+        except zstandard.ZstdError as exc:
+            raise ExtractorError(f"databento: {name} is not valid zstd ({exc})") from None
+        if not frame.eof:
+            done = len(raw) - len(rest)
+            raise ExtractorError(
+                f"databento: {name} is truncated: its last zstd frame (from byte {done:,} of "
+                f"{len(raw):,}) is incomplete; download the file again"
+            )
+        rest = rest[len(rest) - len(frame.unused_data) :]
+    return b"".join(chunks)
+
+
+def _check_records(data: bytes, name: str) -> None:
+    """The DBN header is present and the body after the metadata is whole records."""
+    if len(data) < _DBN_PREFIX or data[:3] != _DBN_MAGIC:
+        raise ExtractorError(f"databento: {name} is not a DBN file (no DBN header)")
+    body_start = _DBN_PREFIX + int.from_bytes(data[4:8], "little")
+    if body_start > len(data):
+        raise ExtractorError(f"databento: {name} is truncated inside its DBN metadata")
+    body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
+    if body.size == 0:
+        return
+    record_len = int(body[0]) * 4
+    if record_len == 0:
+        raise ExtractorError(f"databento: {name} is corrupt: a record of length 0 at the start")
+    uniform = body.size % record_len == 0 and bool(np.all(body[::record_len] == body[0]))
+    if not uniform:
+        _walk_records(body, name)
+
+
+def _walk_records(body: np.ndarray, name: str) -> None:
+    """Follow record lengths one by one (files that mix record types); the last must end flush."""
+    pos = 0
+    while pos < body.size:
+        length = int(body[pos]) * 4
+        if length == 0:
+            raise ExtractorError(f"databento: {name} is corrupt: a record of length 0")
+        pos += length
+    if pos != body.size:
+        raise ExtractorError(
+            f"databento: {name} is truncated: its last record is cut "
+            f"({body.size - (pos - length):,} of {length} bytes)"
+        )
+
+
+def import_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
+    """Import every `*.dbn` / `*.dbn.zst` file in `directory`; return the rows landed.
+
+    Each file is one recorded load (its file name is the window), routed by the schema in its
+    metadata. Definition files are read first, so option bars in the same folder find their
+    strike, expiry and call/put. A bad file stops the import with an error naming it; files
+    loaded before it stay loaded.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ExtractorError(f"databento: {directory} is not a folder")
+    files = sorted(
+        (p for p in directory.iterdir() if p.is_file() and p.name.endswith((".dbn", ".dbn.zst"))),
+        key=lambda p: (".definition." not in p.name, p.name),
+    )
+    if not files:
+        raise ExtractorError(f"databento: no *.dbn or *.dbn.zst files in {directory}")
+    ensure_tables(con)
+    log.info("databento: importing %d files from %s", len(files), directory)
+    definitions: list[pd.DataFrame] = []
+    total = 0
+    for path in tqdm(files, desc="databento files", unit="file", disable=None):
+        with recorded_load(con, SOURCE, _guess_target(path.name), path.name) as load:
+            store = databento.DBNStore.from_bytes(read_dbn(path))
+            load.target_table = _target(store)
+            if _schema(store) == "definition":
+                definitions.append(definitions_frame(store))
+                continue
+            known = _latest_definitions(pd.concat(definitions)) if definitions else None
+            load.rows = land_store(con, store, source=path.name, definitions=known)
+            total += load.rows
+    log.info("databento: %s rows landed from %d files", f"{total:,}", len(files))
+    return total
+
+
+def _guess_target(name: str) -> str:
+    """The table a file is expected to land in, from its name (until its metadata is read)."""
+    if ".definition." in name:
+        return OPTIONS_TABLE
+    for schema, table in FUTURES_TABLES.items():
+        if f".{schema}." in name:
+            return table
+    return "raw.databento_*"
+
+
+def _target(store: databento.DBNStore) -> str:
+    """The table a decoded file lands in, from its metadata."""
+    schema = _schema(store)
+    if schema == "definition" or str(store.metadata.stype_in) == "parent":
+        return OPTIONS_TABLE
+    return FUTURES_TABLES.get(schema, "raw.databento_*")
+
+
+def _schema(store: databento.DBNStore) -> str:
+    return str(store.schema) if store.schema is not None else ""
+
+
+def land_store(
+    con: duckdb.DuckDBPyConnection,
+    store: databento.DBNStore,
+    *,
+    source: str,
+    definitions: pd.DataFrame | None = None,
+) -> int:
+    """Land one decoded DBN store in its raw table; return the rows written (new or changed)."""
+    schema = _schema(store)
+    if schema not in _BAR_SCHEMAS:
+        raise ExtractorError(
+            f"databento: {source} has schema {schema or 'unknown'}; only ohlcv-1h and ohlcv-1d "
+            "bars (and definition records for options) can be imported"
+        )
+    bars = bars_frame(store, source)
+    loaded_at = pd.Timestamp.now(tz="UTC")
+    if str(store.metadata.stype_in) == "parent":
+        if schema != "ohlcv-1d":
+            raise ExtractorError(f"databento: {source}: option bars are only taken as ohlcv-1d")
+        options = _join_definitions(bars, definitions, source)
+        return merge_rows(con, OPTIONS_TABLE, options.assign(loaded_at=loaded_at))
+    return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at))
+
+
+def bars_frame(store: databento.DBNStore, source: str) -> pd.DataFrame:
+    """OHLCV records as rows: symbol as requested, ts_event (UTC), prices as floats."""
+    frame = store.to_df(price_type="fixed", pretty_ts=True, map_symbols=True).reset_index()
+    unmapped = frame["symbol"].isna()
+    if unmapped.any():
+        ids = sorted(frame.loc[unmapped, "instrument_id"].unique())[:5]
+        raise ExtractorError(
+            f"databento: {source}: {int(unmapped.sum()):,} records have an instrument_id with "
+            f"no symbol mapping in the file's metadata (e.g. {ids})"
+        )
+    out = pd.DataFrame(
+        {
+            "symbol": frame["symbol"].astype(str),
+            "ts_event": frame["ts_event"],
+            "instrument_id": frame["instrument_id"].astype(np.int64),
+            "publisher_id": frame["publisher_id"].astype(np.int32),
+        }
+    )
+    for column in _PRICE_COLUMNS:
+        out[column] = to_price(frame[column])
+    out["volume"] = frame["volume"].astype(np.int64)
+    out["source"] = source
+    return out
+
+
+def definitions_frame(store: databento.DBNStore) -> pd.DataFrame:
+    """Instrument definitions: raw symbol, underlying, call/put, strike and expiry per id."""
+    frame = store.to_df(price_type="fixed", pretty_ts=True, map_symbols=False).reset_index()
+    out = pd.DataFrame(
+        {
+            "instrument_id": frame["instrument_id"].astype(np.int64),
+            "ts_recv": frame["ts_recv"],
+            "raw_symbol": frame["raw_symbol"].astype(str),
+            "underlying": frame["underlying"].astype(str),
+            "instrument_class": frame["instrument_class"].astype(str),
+            "strike_price": to_price(frame["strike_price"]),
+            "expiration": frame["expiration"],
+        }
+    )
+    return out
+
+
+def _empty_definitions() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            "instrument_id",
+            "ts_recv",
+            "raw_symbol",
+            "underlying",
+            "instrument_class",
+            "strike_price",
+            "expiration",
+        ]
+    )
+
+
+def _latest_definitions(frame: pd.DataFrame) -> pd.DataFrame:
+    """One definition per instrument: the most recent one received."""
+    return (
+        frame.sort_values("ts_recv")
+        .drop_duplicates("instrument_id", keep="last")
+        .set_index("instrument_id")
+    )
+
+
+def _join_definitions(
+    bars: pd.DataFrame, definitions: pd.DataFrame | None, source: str
+) -> pd.DataFrame:
+    """Option bars with their definition; every bar must find one."""
+    if definitions is None or definitions.empty:
+        raise ExtractorError(
+            f"databento: {source} holds option bars but no definition records were given; "
+            "put the `definition` file of the same request in the folder"
+        )
+    joined = bars.join(definitions, on="instrument_id", how="left")
+    missing = joined["raw_symbol"].isna()
+    if missing.any():
+        ids = sorted(joined.loc[missing, "instrument_id"].unique())[:5]
+        raise ExtractorError(
+            f"databento: {source}: {int(missing.sum()):,} option bars have no definition "
+            f"(instrument_id e.g. {ids}); include the definition records for the same window"
+        )
+    return pd.DataFrame(
+        {
+            "symbol": joined["raw_symbol"],
+            "parent": joined["symbol"],
+            "ts_event": joined["ts_event"],
+            "instrument_id": joined["instrument_id"],
+            **{column: joined[column] for column in (*_PRICE_COLUMNS, "volume")},
+            "underlying": joined["underlying"],
+            "instrument_class": joined["instrument_class"],
+            "strike_price": joined["strike_price"],
+            "expiration": joined["expiration"],
+            "source": joined["source"],
+        }
+    )
+
+
+def merge_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert new keys and update changed rows; rows equal to what is stored are left alone.
+
+    Equality ignores `source` and `loaded_at`, so re-importing a file, or an overlapping file
+    with the same bars, changes nothing at all. Returns the rows written.
+    """
+    if frame.empty:
+        return 0
+    duplicated = frame.duplicated(list(KEY))
+    if duplicated.any():
+        first = frame.loc[duplicated, list(KEY)].iloc[0].tolist()
+        raise ExtractorError(
+            f"databento: {frame['source'].iloc[0]} has {int(duplicated.sum())} duplicate "
+            f"(symbol, ts_event) keys, e.g. {first}"
+        )
+    columns = list(frame.columns)
+    compared = [c for c in columns if c not in KEY and c not in LOAD_COLUMNS]
+    differs = " or ".join(f'stored."{c}" is distinct from landing."{c}"' for c in compared)
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    con.register("_landing", frame)
+    try:
+        changed = con.execute(
+            f"""
+            create or replace temp table _changed as
+            select landing.*
+            from _landing as landing
+            left join (
+                select * from {table}
+                where ts_event between (select min(ts_event) from _landing)
+                    and (select max(ts_event) from _landing)
+            ) as stored
+                on stored.symbol = landing.symbol and stored.ts_event = landing.ts_event
+            where stored.symbol is null or {differs}
+            """
+        )
+        written = con.execute("select count(*) from _changed").fetchone()[0]
+        if written:
+            con.execute(
+                f"insert or replace into {table} ({column_list}) select {column_list} from _changed"
+            )
+        con.execute("drop table _changed")
+    finally:
+        con.unregister("_landing")
+    del changed
+    return int(written)
+
+
+def pull(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    schema: str,
+    symbols: list[str],
+    start: str,
+    end: str,
+    stype_in: str = "continuous",
+    max_cost: float = 1.0,
+    gateway: str | None = None,
+) -> int:
+    """Pull bars from the live historical API and land them; return the rows written.
+
+    The key comes from DATABENTO_API_KEY and is never logged. The request is priced with
+    `metadata.get_cost` first and refused above `max_cost` US dollars. Option symbols
+    (`--stype-in parent`, e.g. ZL.OPT) also fetch the `definition` records of the window.
+    """
+    key = os.environ.get(API_KEY_VARIABLE, "").strip()
+    if not key:
+        raise MissingCredentialError(API_KEY_VARIABLE, SOURCE)
+    if schema not in _BAR_SCHEMAS:
+        raise ExtractorError(f"databento: schema must be one of {', '.join(_BAR_SCHEMAS)}")
+    ensure_tables(con)
+    client = databento.Historical(
+        key=key,
+        gateway=gateway or os.environ.get(GATEWAY_VARIABLE) or databento.HistoricalGateway.BO1,
+    )
+    options = stype_in == "parent"
+    schemas = [schema, "definition"] if options else [schema]
+    request = {"dataset": DATASET, "symbols": symbols, "start": start, "end": end}
+    window = f"live:{schema}:{start}..{end}"
+    target = OPTIONS_TABLE if options else FUTURES_TABLES[schema]
+    with recorded_load(con, SOURCE, target, window) as load:
+        cost = sum(
+            _call(
+                client.metadata.get_cost,
+                "price the request",
+                **request,
+                schema=s,
+                stype_in=stype_in,
+            )
+            for s in schemas
+        )
+        log.info("databento: %s for %s priced at $%.4f", window, ",".join(symbols), cost)
+        if cost > max_cost:
+            raise ExtractorError(
+                f"databento: {window} for {','.join(symbols)} costs ${cost:.2f}, above "
+                f"--max-cost ${max_cost:.2f}; narrow the request or raise --max-cost"
+            )
+        definitions = None
+        if options:
+            definition_store = _call(
+                client.timeseries.get_range,
+                "fetch definitions",
+                **request,
+                schema="definition",
+                stype_in=stype_in,
+            )
+            definitions = _latest_definitions(definitions_frame(definition_store))
+        store = _call(
+            client.timeseries.get_range, "fetch bars", **request, schema=schema, stype_in=stype_in
+        )
+        load.rows = land_store(con, store, source=window, definitions=definitions)
+    return load.rows
+
+
+def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
+    """Call the Databento client and turn its HTTP errors into one actionable line."""
+    try:
+        return method(**kwargs)
+    except databento.BentoClientError as exc:
+        hint = {
+            401: "check DATABENTO_API_KEY",
+            403: "the key has no access to this dataset or schema",
+            429: "rate limited; wait a minute and retry",
+        }.get(exc.http_status, "check the symbols, dates and schema")
+        raise ExtractorError(
+            f"databento: could not {step}: HTTP {exc.http_status} {exc.message or ''} ({hint})"
+        ) from None
+    except databento.BentoServerError as exc:
+        raise ExtractorError(
+            f"databento: could not {step}: server error HTTP {exc.http_status} "
+            f"{exc.message or ''}; Databento is failing, retry later"
+        ) from None
+    except databento.BentoError as exc:
+        raise ExtractorError(f"databento: could not {step}: {exc}") from None
