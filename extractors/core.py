@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cbi.paths import is_motherduck
+
 log = logging.getLogger(__name__)
 
 LOAD_LOG_DDL = """
@@ -49,8 +51,12 @@ class MissingCredentialError(ExtractorError):
 
 
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the DuckDB file and make sure the load log exists."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) the database and make sure the load log exists.
+
+    `md:NAME` opens a MotherDuck database (DuckDB reads MOTHERDUCK_TOKEN from the environment).
+    """
+    if not is_motherduck(db_path):
+        db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     con.execute(LOAD_LOG_DDL)
     return con
