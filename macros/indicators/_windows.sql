@@ -1,0 +1,22 @@
+{#- The window clause shared by the indicator macros: the last `days` rows up to the current
+    one, ordered by `order_by`, within `partition_by` when given. -#}
+{% macro trailing_window(days, order_by='trade_date', partition_by=none) -%}
+    over (
+        {% if partition_by %}partition by {{ partition_by }} {% endif -%}
+        order by {{ order_by }} rows between {{ days - 1 }} preceding and current row
+    )
+{%- endmacro %}
+
+{#- The window for lag(): ordered, partitioned when asked, no frame. -#}
+{% macro ordered_window(order_by='trade_date', partition_by=none) -%}
+    over (
+        {% if partition_by %}partition by {{ partition_by }} {% endif -%}
+        order by {{ order_by }}
+    )
+{%- endmacro %}
+
+{#- Features are rounded to a fixed number of decimals (var feature_decimals, default 10) so
+    a rebuild on more data reproduces them bit for bit and unit tests can state exact values. -#}
+{% macro feature_round(expression) -%}
+    round({{ expression }}, {{ var('feature_decimals', 10) }})
+{%- endmacro %}
