@@ -20,3 +20,13 @@
 {% macro feature_round(expression) -%}
     round({{ expression }}, {{ var('feature_decimals', 10) }})
 {%- endmacro %}
+
+{#- The condition under which a rolling statistic is computed: the window spans `days` rows and
+    at least a share var('min_window_coverage', 0.8) of them (rounded up) have a value. Daily
+    returns are null across a roll that cannot be chained; one such day must not blank a
+    63-day statistic for three months. `value_count` is the count of present values. -#}
+{% macro window_is_full(value_count, days, order_by='trade_date', partition_by=none) -%}
+    {%- set required = ((days * var('min_window_coverage', 0.8)) | round(0, 'ceil') | int) -%}
+    count(*) {{ trailing_window(days, order_by, partition_by) }} = {{ days }}
+    and {{ value_count }} {{ trailing_window(days, order_by, partition_by) }} >= {{ required }}
+{%- endmacro %}

@@ -8,11 +8,11 @@
 {%- endmacro %}
 
 {#- Distance of the price from its simple moving average over `days` rows, as a fraction:
-    price / mean(price) - 1. Null until `days` prices exist. -#}
+    price / mean(price) - 1. Null until the window is full (see window_is_full). -#}
 {% macro moving_average_distance(price, days, order_by='trade_date', partition_by=none) -%}
     {%- set w = trailing_window(days, order_by, partition_by) -%}
     case
-        when count({{ price }}) {{ w }} = {{ days }}
+        when {{ window_is_full('count(' ~ price ~ ')', days, order_by, partition_by) }}
             then {{ feature_round(price ~ ' / avg(' ~ price ~ ') ' ~ w ~ ' - 1') }}
     end
 {%- endmacro %}

@@ -1,9 +1,9 @@
 {#- Realised close-to-close volatility, annualised: sample standard deviation of `days` daily
-    log returns times sqrt(252). Null unless all `days` returns exist. -#}
+    log returns times sqrt(252). Null until the window is full (see window_is_full). -#}
 {% macro realised_volatility(log_return, days, order_by='trade_date', partition_by=none) -%}
     {%- set w = trailing_window(days, order_by, partition_by) -%}
     case
-        when count({{ log_return }}) {{ w }} = {{ days }}
+        when {{ window_is_full('count(' ~ log_return ~ ')', days, order_by, partition_by) }}
             then {{ feature_round('stddev_samp(' ~ log_return ~ ') ' ~ w ~ ' * sqrt(252)') }}
     end
 {%- endmacro %}
@@ -15,7 +15,7 @@
     {%- set w = trailing_window(days, order_by, partition_by) -%}
     {%- set squared_range = 'pow(ln(' ~ high ~ ' / ' ~ low ~ '), 2)' -%}
     case
-        when count({{ squared_range }}) {{ w }} = {{ days }}
+        when {{ window_is_full('count(' ~ squared_range ~ ')', days, order_by, partition_by) }}
             then {{ feature_round(
                 'sqrt(avg(' ~ squared_range ~ ') ' ~ w ~ ' / (4 * ln(2)) * 252)'
             ) }}
@@ -34,11 +34,12 @@
 
 {#- Bollinger %B over `days` rows with bands at `num_std` population standard deviations:
     (price - lower band) / (upper band - lower band); 0.5 is the moving average, 1 the upper
-    band. Null until `days` prices exist or when the deviation is zero. -#}
+    band. Null until the window is full or when the deviation is zero. -#}
 {% macro bollinger_percent_b(price, days, num_std=2, order_by='trade_date', partition_by=none) -%}
     {%- set w = trailing_window(days, order_by, partition_by) -%}
     case
-        when count({{ price }}) {{ w }} = {{ days }} and stddev_pop({{ price }}) {{ w }} > 0
+        when {{ window_is_full('count(' ~ price ~ ')', days, order_by, partition_by) }}
+            and stddev_pop({{ price }}) {{ w }} > 0
             then {{ feature_round(
                 '(' ~ price ~ ' - avg(' ~ price ~ ') ' ~ w ~ ' + ' ~ num_std
                 ~ ' * stddev_pop(' ~ price ~ ') ' ~ w ~ ') / (2 * ' ~ num_std

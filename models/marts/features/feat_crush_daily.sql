@@ -1,0 +1,63 @@
+with
+
+panel as (
+
+    select * from {{ ref('int_daily_panel_pivoted') }}
+
+),
+
+crush_values as (
+
+    select
+        trade_date,
+        zl_close_price as zl_close_cents_per_lb,
+        zm_close_price as zm_close_usd_per_short_ton,
+        zs_close_price as zs_close_cents_per_bu,
+        zm_close_price * 2.2 + zl_close_price * 11 - zs_close_price as board_crush_cents_per_bu,
+        zl_close_price * 11 / (zl_close_price * 11 + zm_close_price * 2.2) as oil_share,
+        greatest(zl_age_days, zm_age_days, zs_age_days) as crush_inputs_max_age_days,
+        greatest(zl_available_at, zm_available_at, zs_available_at) as available_at
+    from panel
+
+),
+
+features as (
+
+    select
+        -- key
+        trade_date,
+
+        -- levels
+        zl_close_cents_per_lb,
+        zm_close_usd_per_short_ton,
+        zs_close_cents_per_bu,
+        {{ feature_round('board_crush_cents_per_bu') }} as board_crush_cents_per_bu,
+        {{ feature_round('oil_share') }} as oil_share,
+
+        -- changes
+        {{ feature_round(
+            'board_crush_cents_per_bu - lag(board_crush_cents_per_bu, 5) over (order by trade_date)'
+        ) }} as board_crush_change_5d_cents_per_bu,
+        {{ feature_round(
+            'board_crush_cents_per_bu - lag(board_crush_cents_per_bu, 21) over (order by trade_date)'
+        ) }} as board_crush_change_21d_cents_per_bu,
+        {{ feature_round('oil_share - lag(oil_share, 5) over (order by trade_date)') }}
+            as oil_share_change_5d,
+        {{ feature_round('oil_share - lag(oil_share, 21) over (order by trade_date)') }}
+            as oil_share_change_21d,
+
+        -- z-scores
+        {{ rolling_zscore('board_crush_cents_per_bu', 63) }} as board_crush_zscore_63d,
+        {{ rolling_zscore('board_crush_cents_per_bu', 252) }} as board_crush_zscore_252d,
+        {{ rolling_zscore('oil_share', 63) }} as oil_share_zscore_63d,
+        {{ rolling_zscore('oil_share', 252) }} as oil_share_zscore_252d,
+
+        -- provenance
+        crush_inputs_max_age_days,
+        available_at
+
+    from crush_values
+
+)
+
+select * from features
