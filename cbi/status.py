@@ -1,0 +1,103 @@
+"""`cbi status`: the bucket x source coverage table, read from `marts.bucket_coverage`.
+
+The table is computed by dbt (one definition of coverage); this module only prints it, on a
+read-only connection so it can run while nothing else holds the database for writing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from extractors.core import ExtractorError
+
+COVERAGE_QUERY = """
+select
+    bucket,
+    source,
+    required_for_training,
+    last_available_date,
+    rows_last_30d,
+    source_covered,
+    bucket_covered,
+    bucket_in_training,
+    coverage_as_of
+from marts.bucket_coverage
+order by
+    array_position(
+        ['crush', 'china', 'fx', 'fed', 'tariff', 'biofuel', 'energy', 'volatility'], bucket
+    ) nulls last,
+    bucket,
+    required_for_training desc,
+    source
+"""
+
+HEADERS = ("bucket", "source", "required", "last date", "rows 30d", "source is", "bucket is")
+
+
+def _mark(flag: bool) -> str:
+    return "covered" if flag else "MISSING"
+
+
+def _format_table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(HEADERS, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    for row in rows:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def render_status(db_path: Path) -> str:
+    """The coverage table of `db_path` as text: one line per bucket and source, then a summary.
+
+    Raises ExtractorError (shown as one line by the CLI) when the database or the coverage
+    model does not exist yet, saying which command creates it.
+    """
+    if not str(db_path).startswith("md:") and not Path(db_path).exists():
+        raise ExtractorError(
+            f"status: no database at {db_path}; run `cbi ingest snapshot` and `cbi build` first"
+        )
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        records = con.execute(COVERAGE_QUERY).fetchall()
+    except duckdb.CatalogException as exc:
+        raise ExtractorError(
+            f"status: {db_path} has no marts.bucket_coverage; run `cbi build` first"
+        ) from exc
+    finally:
+        con.close()
+
+    rows = [
+        (
+            bucket,
+            source,
+            "yes" if required else "optional",
+            last_date.isoformat() if last_date else "-",
+            f"{rows_30d:,}",
+            _mark(source_covered),
+            _mark(bucket_covered) + ("" if in_training else " (not trained)"),
+        )
+        for (
+            bucket,
+            source,
+            required,
+            last_date,
+            rows_30d,
+            source_covered,
+            bucket_covered,
+            in_training,
+            _,
+        ) in records
+    ]
+    buckets = {record[0]: record[6] for record in records}
+    covered = sorted(bucket for bucket, flag in buckets.items() if flag)
+    uncovered = sorted(bucket for bucket, flag in buckets.items() if not flag)
+    as_of = records[0][8].isoformat() if records and records[0][8] else "-"
+    summary = [
+        f"Coverage as of {as_of} (last ZL trade date; window 30 days before it)",
+        f"Buckets covered: {len(covered)}/{len(buckets)}"
+        + (f"; uncovered: {', '.join(uncovered)}" if uncovered else ""),
+    ]
+    return "\n".join([_format_table(rows), "", *summary])

@@ -1,0 +1,40 @@
+{#- No look-ahead: every feature row's available_at (the latest publication instant of any
+    input it uses) is at or before the end of its trade date (17:00 America/Chicago). Returns
+    one row per offending mart row; a mart whose available_at is null (no source yet) has
+    nothing to check. -#}
+{%- set feature_marts = [
+    'feat_core_daily', 'feat_crush_daily', 'feat_china_daily', 'feat_fx_daily',
+    'feat_fed_daily', 'feat_tariff_daily', 'feat_biofuel_daily', 'feat_energy_daily',
+    'feat_volatility_daily'
+] -%}
+
+with
+
+feature_rows as (
+
+    {% for mart in feature_marts -%}
+    select
+        '{{ mart }}' as mart,
+        trade_date,
+        available_at
+    from {{ ref(mart) }}
+    {%- if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
+late_values as (
+
+    select
+        mart,
+        trade_date,
+        available_at,
+        {{ cme_trade_date_end_at('trade_date') }} as trade_date_end_at
+    from feature_rows
+    where available_at > {{ cme_trade_date_end_at('trade_date') }}
+
+)
+
+select * from late_values
