@@ -1,0 +1,99 @@
+"""Rebuild the bundled snapshot (data/snapshot/databento/) from a Databento batch folder.
+
+    python scripts/make_snapshot.py --source ../shared/data/databento/GLBX-20251216-WEJLAFALCV
+
+Keeps the unchanged hourly records of the continuous symbols in `cbi.snapshot.SNAPSHOT_SYMBOLS`,
+one zstd DBN file per year. Then it checks the result: the snapshot, imported by the same parser,
+must give exactly the rows the whole batch gives for those symbols (skip with --no-verify).
+
+`--fixture` also cuts the small real slice the parser tests use from the snapshot it just wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from cbi.snapshot import (
+    SNAPSHOT_DATABENTO_DIR,
+    SNAPSHOT_SYMBOLS,
+    build_snapshot,
+    cut_file,
+    write_dbn,
+)
+from extractors import databento
+from extractors.core import connect
+
+log = logging.getLogger("make_snapshot")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FIXTURE = (
+    PROJECT_DIR
+    / "pytests"
+    / "extractors"
+    / "fixtures"
+    / "real_zl_zs_20240619-20240628.ohlcv-1h.dbn.zst"
+)
+FIXTURE_SYMBOLS = ("ZL.v.0", "ZS.v.0")
+# Eight sessions across the June 2024 rolls of both symbols.
+FIXTURE_WINDOW = (dt.datetime(2024, 6, 19), dt.datetime(2024, 6, 29))
+
+
+def verify(source: Path, snapshot: Path) -> int:
+    """Import batch and snapshot into two temporary databases; return rows that differ."""
+    columns = "symbol, ts_event, instrument_id, publisher_id, open, high, low, close, volume"
+    table = databento.FUTURES_TABLES["ohlcv-1h"]
+    symbols = ", ".join(f"'{s}'" for s in SNAPSHOT_SYMBOLS)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, folder in (("batch", source), ("snapshot", snapshot)):
+            con = connect(Path(tmp) / f"{name}.duckdb")
+            databento.import_directory(con, folder)
+            con.close()
+        con = connect(Path(tmp) / "compare.duckdb")
+        con.execute(f"attach '{tmp}/batch.duckdb' as batch (read_only)")
+        con.execute(f"attach '{tmp}/snapshot.duckdb' as snap (read_only)")
+        batch = f"select {columns} from batch.{table} where symbol in ({symbols})"
+        snap = f"select {columns} from snap.{table}"
+        rows = con.execute(f"select count(*) from ({snap})").fetchone()[0]
+        only_batch = f"({batch} except all {snap})"
+        only_snap = f"({snap} except all {batch})"
+        differ = con.execute(
+            f"select count(*) from ({only_batch} union all {only_snap})"
+        ).fetchone()[0]
+        log.info("verify: snapshot has %s rows; %s rows differ from the batch", f"{rows:,}", differ)
+        return differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", required=True, type=Path, help="Databento batch folder")
+    parser.add_argument("--dest", type=Path, default=SNAPSHOT_DATABENTO_DIR)
+    parser.add_argument("--no-verify", action="store_true", help="skip the comparison")
+    parser.add_argument("--fixture", action="store_true", help="also cut the test fixture")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    counts = build_snapshot(args.source, args.dest)
+    size = sum(p.stat().st_size for p in args.dest.glob("*.dbn.zst"))
+    log.info(
+        "snapshot: %s rows in %d files, %.1f MB",
+        f"{sum(counts.values()):,}",
+        len(counts),
+        size / 1e6,
+    )
+    if args.fixture:
+        year_file = next(args.dest.glob(f"glbx-mdp3-{FIXTURE_WINDOW[0]:%Y}*.dbn.zst"))
+        part = cut_file(year_file, FIXTURE_SYMBOLS, *FIXTURE_WINDOW)
+        n = write_dbn([part], FIXTURE_SYMBOLS, FIXTURE)
+        log.info("fixture: %s holds %d records", FIXTURE.name, n)
+    if not args.no_verify and verify(args.source, args.dest):
+        log.error("verify: the snapshot does not reproduce the batch rows")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
