@@ -1,0 +1,110 @@
+"""Conformal band calibration and the L2 ensemble, both from past walk-forward errors only.
+
+At an as-of date d, a member's "past" is its predictions whose target date is on or before d
+(the outcome was public). Rows are per horizon and sorted by as-of date, so target dates are
+increasing and that past is always a prefix found with a binary search.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cbi.training import QUANTILE_COLUMNS, QUANTILES
+from cbi.training.metrics import pinball
+
+YARDSTICKS = ("rw_empirical", "rw_vol")
+TEMPERATURE = 0.05  # a member 5 % worse than the best gets e^-1 of its weight
+
+
+def _past_counts(frame: pd.DataFrame) -> np.ndarray:
+    """For each row, how many earlier rows of the same series had a known outcome by its date."""
+    targets = frame["target_date"].to_numpy(dtype="datetime64[ns]")
+    known = np.where(np.isnat(targets), np.datetime64("2262-01-01"), targets)
+    return np.searchsorted(
+        np.sort(known), frame["as_of_date"].to_numpy(dtype="datetime64[ns]"), side="right"
+    )
+
+
+def calibrate(
+    frame: pd.DataFrame, window: int, min_history: int, coverage: float = 0.8
+) -> pd.DataFrame:
+    """Split-conformal (CQR) widening of the P10-P90 band from past out-of-sample errors.
+
+    `frame`: one member and horizon, sorted by as_of_date, with target_log_return. The score
+    max(p10 - y, y - p90) of past rows gives the amount to widen (or narrow) both ends so that
+    `coverage` of past outcomes would have been inside. Rows without enough past keep their band.
+    """
+    frame = frame.sort_values("as_of_date").reset_index(drop=True)
+    y = frame["target_log_return"].to_numpy()
+    scores = np.maximum(frame["p10"].to_numpy() - y, y - frame["p90"].to_numpy())
+    counts = _past_counts(frame)
+    adjust = np.zeros(len(frame))
+    for i, k in enumerate(counts):
+        past = scores[max(0, k - window) : k]
+        past = past[~np.isnan(past)]
+        if len(past) >= min_history:
+            level = min(1.0, np.ceil((len(past) + 1) * coverage) / len(past))
+            adjust[i] = np.quantile(past, level)
+    out = frame.copy()
+    out["p10"] = np.minimum(frame["p10"] - adjust, frame["p50"])
+    out["p90"] = np.maximum(frame["p90"] + adjust, frame["p50"])
+    return out
+
+
+def past_loss(frame: pd.DataFrame, window: int, min_history: int) -> pd.Series:
+    """Trailing mean pinball (log-return units) of a member's realised predictions, per date."""
+    frame = frame.sort_values("as_of_date")
+    y = frame["target_log_return"].to_numpy()
+    losses = np.mean(
+        [
+            pinball(y, frame[c].to_numpy(), q)
+            for c, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True)
+        ],
+        axis=0,
+    )
+    counts = _past_counts(frame)
+    result = np.full(len(frame), np.nan)
+    for i, k in enumerate(counts):
+        past = losses[max(0, k - window) : k]
+        past = past[~np.isnan(past)]
+        if len(past) >= min_history:
+            result[i] = past.mean()
+    return pd.Series(result, index=frame.index)
+
+
+def combine(
+    members: pd.DataFrame, window: int, min_history: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """L2: weight members by exp(-(past loss / best past loss - 1) / TEMPERATURE) per date.
+
+    `members`: as_of_date, horizon, member, p10/p50/p90 (log returns), target_log_return, and
+    target_date. Members without `min_history` realised predictions get no weight; if none
+    qualifies, the yardsticks share the weight equally. Returns (ensemble rows, weights).
+    """
+    scored = []
+    for _, group in members.groupby(["horizon", "member"], sort=True):
+        group = group.sort_values("as_of_date").copy()
+        group["past_loss"] = past_loss(group, window, min_history).to_numpy()
+        scored.append(group)
+    frame = pd.concat(scored, ignore_index=True)
+    best = frame.groupby(["as_of_date", "horizon"])["past_loss"].transform("min")
+    frame["weight"] = np.exp(-(frame["past_loss"] / best - 1.0) / TEMPERATURE)
+    frame["weight"] = frame["weight"].fillna(0.0)
+    no_weight = frame.groupby(["as_of_date", "horizon"])["weight"].transform("sum") == 0
+    fallback = no_weight & frame["member"].isin(YARDSTICKS)
+    frame.loc[fallback, "weight"] = 1.0
+    frame["weight"] = frame["weight"] / frame.groupby(["as_of_date", "horizon"])[
+        "weight"
+    ].transform("sum")
+    for column in QUANTILE_COLUMNS:
+        frame[f"w_{column}"] = frame[column] * frame["weight"]
+    keys = ["as_of_date", "horizon"]
+    ensemble = frame.groupby(keys, as_index=False)[[f"w_{c}" for c in QUANTILE_COLUMNS]].sum()
+    ensemble = ensemble.rename(columns={f"w_{c}": c for c in QUANTILE_COLUMNS})
+    ensemble[list(QUANTILE_COLUMNS)] = np.sort(ensemble[list(QUANTILE_COLUMNS)].to_numpy(), axis=1)
+    ensemble["member"] = "ensemble"
+    weights = frame.loc[
+        frame["weight"] > 0, ["as_of_date", "horizon", "member", "weight", "past_loss"]
+    ]
+    return ensemble, weights.reset_index(drop=True)

@@ -1,0 +1,65 @@
+"""Forecast scores in price units: pinball loss, 80 % band coverage, MAE of P50, hit rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cbi.training import QUANTILE_COLUMNS, QUANTILES
+
+
+def pinball(actual: np.ndarray, predicted: np.ndarray, tau: float) -> np.ndarray:
+    """Pinball (quantile) loss of one quantile level, element-wise."""
+    diff = np.asarray(actual, dtype=float) - np.asarray(predicted, dtype=float)
+    return np.maximum(tau * diff, (tau - 1.0) * diff)
+
+
+def mean_pinball(frame: pd.DataFrame) -> pd.Series:
+    """Per row: the mean pinball loss over P10/P50/P90 against `actual`."""
+    losses = [
+        pinball(frame["actual"], frame[c], q)
+        for c, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True)
+    ]
+    return pd.Series(np.mean(losses, axis=0), index=frame.index)
+
+
+def score(frame: pd.DataFrame) -> dict[str, float]:
+    """Scores of rows with a known actual: pinball, coverage_80, mae_p50, hit rate, n.
+
+    The hit rate compares the sign of P50 minus today's close with the realised move; it
+    needs `close` (the as-of price) and ignores rows where either move is exactly zero.
+    """
+    known = frame[frame["actual"].notna()]
+    if known.empty:
+        return {
+            "pinball": np.nan,
+            "coverage_80": np.nan,
+            "mae_p50": np.nan,
+            "hit_rate": np.nan,
+            "n": 0,
+        }
+    inside = (known["actual"] >= known["p10"]) & (known["actual"] <= known["p90"])
+    predicted_move = np.sign(known["p50"] - known["close"])
+    realised_move = np.sign(known["actual"] - known["close"])
+    decided = (predicted_move != 0) & (realised_move != 0)
+    hit = (predicted_move[decided] == realised_move[decided]).mean() if decided.any() else np.nan
+    return {
+        "pinball": float(mean_pinball(known).mean()),
+        "coverage_80": float(inside.mean()),
+        "mae_p50": float((known["actual"] - known["p50"]).abs().mean()),
+        "hit_rate": float(hit),
+        "n": int(len(known)),
+    }
+
+
+def summarize(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Scores by member, horizon and as-of year, plus year 'all'; one row per group."""
+    known = backtest[backtest["actual"].notna()].copy()
+    known["year"] = pd.to_datetime(known["as_of_date"]).dt.year.astype(str)
+    rows = []
+    for (member, horizon), group in known.groupby(["member", "horizon"], sort=True):
+        rows.append({"member": member, "horizon": horizon, "year": "all", **score(group)})
+        for year, by_year in group.groupby("year", sort=True):
+            rows.append({"member": member, "horizon": horizon, "year": year, **score(by_year)})
+    columns = ["member", "horizon", "year", "pinball", "coverage_80", "mae_p50", "hit_rate", "n"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,74 @@
+"""Training profiles: how often to refit, over which window, and with which models.
+
+`fast` is the default for `make run` and tests (the whole `dbt build` in about ten minutes on
+two cores); `full` is the 2015-2024 quarterly walk-forward with more models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One training profile. Dates are ISO strings; cadence is a pandas offset alias."""
+
+    name: str
+    # First as-of date predicted by the refitted models, and the refit cadence after it.
+    walk_forward_start: str
+    cadence: str
+    # AutoGluon TabularPredictor settings for the L0 bucket specialists.
+    l0_hyperparameters: dict[str, Any]
+    l0_time_limit_s: int
+    # Direct-library baselines on all features.
+    baselines: tuple[str, ...]
+    baseline_rounds: int
+    # AutoGluon TimeSeriesPredictor member: explicit local model list.
+    ts_models: dict[str, Any] = field(default_factory=dict)
+    ts_time_limit_s: int = 60
+    # Optional foundation models, used only when their weights are on disk.
+    foundation_models: tuple[str, ...] = ()
+    # Trailing realised predictions used to weight (L2) and calibrate members.
+    weight_window: int = 252
+    min_history: int = 40
+
+
+PROFILES: dict[str, Profile] = {
+    "fast": Profile(
+        name="fast",
+        walk_forward_start="2024-01-01",
+        cadence="YS",
+        l0_hyperparameters={"GBM": {"num_boost_round": 100, "learning_rate": 0.05}},
+        l0_time_limit_s=20,
+        baselines=("lightgbm",),
+        baseline_rounds=100,
+        ts_models={"DirectTabular": {}},
+        ts_time_limit_s=30,
+    ),
+    "full": Profile(
+        name="full",
+        walk_forward_start="2015-01-01",
+        cadence="QS",
+        l0_hyperparameters={
+            "GBM": {"num_boost_round": 300, "learning_rate": 0.03},
+            "CAT": {"iterations": 300},
+        },
+        l0_time_limit_s=60,
+        baselines=("lightgbm", "catboost", "xgboost"),
+        baseline_rounds=300,
+        ts_models={"DirectTabular": {}, "RecursiveTabular": {}},
+        ts_time_limit_s=120,
+        foundation_models=("Chronos", "TabPFN"),
+    ),
+}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called `name`; a clear error names the ones that exist."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown training profile {name!r}; use one of {sorted(PROFILES)}"
+        ) from None
