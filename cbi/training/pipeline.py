@@ -224,13 +224,14 @@ def assemble_backtest(
     profile: Profile,
     start: str,
     end: str | None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> pd.DataFrame:
     """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
     Model members (baselines, time-series, L1) get conformal bands from their own past errors
     before L2 weighs them; yardsticks are used as they are. L0 buckets are reported but only
     enter the ensemble through L1. Rows are limited to as-of dates in [start, end]; earlier
-    yardstick rows still feed the past losses. Returns (backtest, L2 weights).
+    yardstick rows still feed the past losses. `l2_weight` is each member's share of the
+    ensemble on that date (null for L0 buckets and the ensemble itself).
     """
     facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
     keys = ["as_of_date", "horizon"]
@@ -258,6 +259,11 @@ def assemble_backtest(
     weights = weights[weights["as_of_date"].between(lo, hi)]
     prices = to_prices(everything, targets)
     prices = prices.merge(realised(targets)[["as_of_date", "horizon", "target_date"]], on=keys)
+    prices = prices.merge(
+        weights[["as_of_date", "horizon", "member", "weight"]], on=[*keys, "member"], how="left"
+    ).rename(columns={"weight": "l2_weight"})
+    in_pool = prices["member"].isin(pool["member"].unique())
+    prices.loc[in_pool, "l2_weight"] = prices.loc[in_pool, "l2_weight"].fillna(0.0)
     ordered_columns = ["as_of_date", "horizon", "target_date", "member", *QUANTILE_COLUMNS]
-    prices = prices[[*ordered_columns, "actual", "close"]]
-    return prices.sort_values(["member", "horizon", "as_of_date"]).reset_index(drop=True), weights
+    prices = prices[[*ordered_columns, "actual", "close", "l2_weight"]]
+    return prices.sort_values(["member", "horizon", "as_of_date"]).reset_index(drop=True)

@@ -1,0 +1,20 @@
+"""Every walk-forward prediction of every member and the L2 ensemble, in cents/lb."""
+
+from cbi.training.pipeline import assemble_backtest
+from cbi.training.profiles import get_profile
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", schema="forecasts")
+    profile = get_profile(dbt.config.get("training_profile"))
+    start = dbt.config.get("backtest_start") or profile.walk_forward_start
+    end = dbt.config.get("backtest_end") or None
+    return assemble_backtest(
+        dbt.ref("bucket_predictions").df(),
+        dbt.ref("member_predictions").df(),
+        dbt.ref("meta_predictions").df(),
+        dbt.ref("zl_targets").df(),
+        profile,
+        start,
+        end,
+    )

@@ -1,0 +1,33 @@
+"""Yardsticks (RW-empirical, RW-vol) and GBM baselines on all covered features, walk-forward."""
+
+import pandas as pd
+
+from cbi.training.pipeline import baseline_predictions, yardstick_predictions
+from cbi.training.profiles import get_profile
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", schema="training")
+    profile = get_profile(dbt.config.get("training_profile"))
+    start = dbt.config.get("backtest_start") or profile.walk_forward_start
+    end = dbt.config.get("backtest_end") or None
+    targets = dbt.ref("zl_targets").df()
+    core = dbt.ref("feat_core_daily").df()
+    buckets = {
+        "crush": dbt.ref("feat_crush_daily").df(),
+        "china": dbt.ref("feat_china_daily").df(),
+        "fx": dbt.ref("feat_fx_daily").df(),
+        "fed": dbt.ref("feat_fed_daily").df(),
+        "tariff": dbt.ref("feat_tariff_daily").df(),
+        "biofuel": dbt.ref("feat_biofuel_daily").df(),
+        "energy": dbt.ref("feat_energy_daily").df(),
+        "volatility": dbt.ref("feat_volatility_daily").df(),
+    }
+    coverage = dbt.ref("bucket_coverage").df()
+    return pd.concat(
+        [
+            yardstick_predictions(targets, core),
+            baseline_predictions(targets, core, buckets, coverage, profile, start, end),
+        ],
+        ignore_index=True,
+    )

@@ -1,0 +1,19 @@
+"""L1: walk-forward linear quantile meta-learner on the L0 out-of-fold predictions."""
+
+from cbi.training.pipeline import meta_predictions
+from cbi.training.profiles import get_profile
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", schema="training")
+    profile = get_profile(dbt.config.get("training_profile"))
+    start = dbt.config.get("backtest_start") or profile.walk_forward_start
+    end = dbt.config.get("backtest_end") or None
+    return meta_predictions(
+        dbt.ref("bucket_predictions").df(),
+        dbt.ref("zl_targets").df(),
+        dbt.ref("feat_core_daily").df(),
+        profile,
+        start,
+        end,
+    )

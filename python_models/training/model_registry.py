@@ -1,0 +1,14 @@
+"""Registry of every fit behind this run's predictions (window, features, seed, artifact)."""
+
+import pandas as pd
+
+from cbi.training.registry import read_records
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", schema="training")
+    bucket = dbt.ref("bucket_predictions").df()
+    members = dbt.ref("member_predictions").df()
+    meta = dbt.ref("meta_predictions").df()
+    fit_ids = pd.concat([bucket["fit_id"], members["fit_id"], meta["fit_id"]])
+    return read_records(fit_ids.dropna().tolist())
