@@ -13,14 +13,14 @@ with
 feature_rows as (
 
     {% for mart in feature_marts -%}
-    select
-        '{{ mart }}' as mart,
-        trade_date,
-        available_at
-    from {{ ref(mart) }}
-    {%- if not loop.last %}
-    union all
-    {% endif %}
+        select
+            '{{ mart }}' as mart,
+            trade_date,
+            available_at
+        from {{ ref(mart) }}
+        {%- if not loop.last %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),

@@ -2,6 +2,15 @@
     'close_price', 'adj_close_price', 'adj_high_price', 'adj_low_price', 'volume',
     'log_return_1d_roll_free', 'available_at', 'age_days'
 ] -%}
+{%- set symbol_columns = [] -%}
+{%- for symbol, prefix in market_symbols().items() -%}
+    {%- for column in panel_columns -%}
+        {%- do symbol_columns.append(
+            'any_value(panel.' ~ column ~ ") filter (where panel.symbol = '" ~ symbol ~ "') as "
+            ~ prefix ~ '_' ~ column
+        ) -%}
+    {%- endfor -%}
+{%- endfor %}
 
 with
 
@@ -21,14 +30,8 @@ pivoted as (
 
     select
         trading_days.trade_date,
-        trading_days.trading_day_index
-        {%- for symbol, prefix in market_symbols().items() %}
-            {%- for column in panel_columns %},
-        any_value(panel.{{ column }}) filter (
-            where panel.symbol = '{{ symbol }}'
-        ) as {{ prefix }}_{{ column }}
-            {%- endfor %}
-        {%- endfor %}
+        trading_days.trading_day_index,
+        {{ symbol_columns | join(',\n        ') }}
     from trading_days
     left join panel on trading_days.trade_date = panel.trade_date
     group by trading_days.trade_date, trading_days.trading_day_index

@@ -41,7 +41,7 @@ smoothed as (
 
     select
         *,
-        {{ wilder_average('gain', 14) }} as average_gain_14,
+        {{ wilder_average('gain', 14) }} as average_gain_14,  -- noqa: LT02
         {{ wilder_average('loss', 14) }} as average_loss_14,
         {{ wilder_average('true_range', 14) }} as average_true_range_14,
         {{ exponential_average('adj_close_price', 12) }} as ema_12,
@@ -63,7 +63,7 @@ macd_signals as (
 
     select
         *,
-        {{ exponential_average('macd_line_pct', 9) }} as macd_signal_pct
+        {{ exponential_average('macd_line_pct', 9) }} as macd_signal_pct  -- noqa: LT02
     from macd_lines
 
 ),

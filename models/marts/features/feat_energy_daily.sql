@@ -31,10 +31,10 @@ features as (
         {%- for energy in energies %}
 
         -- {{ energy | upper }} roll-free returns
-        {{ feature_round(energy ~ '_log_return_1d_roll_free') }} as {{ energy }}_log_return_1d,
-        {{ log_return_over_window(energy ~ '_adj_close_price', 5) }} as {{ energy }}_log_return_5d,
-        {{ log_return_over_window(energy ~ '_adj_close_price', 21) }}
-            as {{ energy }}_log_return_21d,
+            {{ feature_round(energy ~ '_log_return_1d_roll_free') }} as {{ energy }}_log_return_1d,
+            {{ log_return_over_window(energy ~ '_adj_close_price', 5) }} as {{ energy }}_log_return_5d,
+            {{ log_return_over_window(energy ~ '_adj_close_price', 21) }}
+                as {{ energy }}_log_return_21d,
         {%- endfor %}
 
         -- 3-2-1 crack spread

@@ -11,23 +11,23 @@ source as (
 
 ),
 {%- else -%}
-source as (
+    source as (
 
-    select
-        cast(null as varchar) as symbol,
-        cast(null as timestamptz) as ts_event,
-        cast(null as bigint) as instrument_id,
-        cast(null as integer) as publisher_id,
-        cast(null as double) as open,
-        cast(null as double) as high,
-        cast(null as double) as low,
-        cast(null as double) as close,
-        cast(null as bigint) as volume,
-        cast(null as varchar) as source,
-        cast(null as timestamptz) as loaded_at
-    where false
+        select
+            cast(null as varchar) as symbol,
+            cast(null as timestamptz) as ts_event,
+            cast(null as bigint) as instrument_id,
+            cast(null as integer) as publisher_id,
+            cast(null as double) as open,
+            cast(null as double) as high,
+            cast(null as double) as low,
+            cast(null as double) as close,
+            cast(null as bigint) as volume,
+            cast(null as varchar) as source,
+            cast(null as timestamptz) as loaded_at
+        where false
 
-),
+    ),
 {%- endif %}
 
 renamed as (
