@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -456,20 +457,37 @@ def pull(
                 f"--max-cost ${max_cost:.2f}; narrow the request or raise --max-cost"
             )
         definitions = None
-        if options:
-            definition_store = _call(
-                client.timeseries.get_range,
-                "fetch definitions",
-                **request,
-                schema="definition",
-                stype_in=stype_in,
-            )
-            definitions = _latest_definitions(definitions_frame(definition_store))
-        store = _call(
-            client.timeseries.get_range, "fetch bars", **request, schema=schema, stype_in=stype_in
-        )
+        with tempfile.TemporaryDirectory(prefix="cbi-databento-") as tmp:
+            if options:
+                definition_store = _fetch(client, Path(tmp), "definition", request, stype_in)
+                definitions = _latest_definitions(definitions_frame(definition_store))
+            store = _fetch(client, Path(tmp), schema, request, stype_in)
         load.rows = land_store(con, store, source=window, definitions=definitions)
     return load.rows
+
+
+def _fetch(
+    client: databento.Historical,
+    folder: Path,
+    schema: str,
+    request: dict[str, object],
+    stype_in: str,
+) -> databento.DBNStore:
+    """Stream one schema of the request to a file, then read it back through `read_dbn`.
+
+    The download is checked like an imported file, so a response cut mid-stream is an error
+    rather than fewer bars.
+    """
+    path = folder / f"live.{schema}.dbn.zst"
+    _call(
+        client.timeseries.get_range,
+        f"fetch {schema}",
+        **request,
+        schema=schema,
+        stype_in=stype_in,
+        path=path,
+    )
+    return databento.DBNStore.from_bytes(read_dbn(path))
 
 
 def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
@@ -492,3 +510,8 @@ def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
         ) from None
     except databento.BentoError as exc:
         raise ExtractorError(f"databento: could not {step}: {exc}") from None
+    except databento_dbn.DBNError as exc:
+        raise ExtractorError(
+            f"databento: could not {step}: the response is not readable DBN ({exc}); "
+            "it was probably cut off, retry"
+        ) from None

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zstandard
 from dbn_payloads import (
     REAL_SLICE,
     REAL_SLICE_ROWS,
@@ -174,3 +175,31 @@ def test_option_pull_joins_definitions(con, gateway: HTTPServer) -> None:
         " order by instrument_class"
     ).fetchall()
     assert landed == [("ZL.OPT", "C", 45.0), ("ZL.OPT", "P", 45.0)]
+
+
+def _two_frames(payload: bytes) -> bytes:
+    """The real slice re-encoded as two zstd frames, as a streamed response may arrive."""
+    data = zstandard.ZstdDecompressor().decompress(payload)
+    half = len(data) // 2
+    compressor = zstandard.ZstdCompressor()
+    return compressor.compress(data[:half]) + compressor.compress(data[half:])
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        # cut inside the second frame: the client decodes the first and returns fewer bars
+        (_two_frames(REAL_SLICE.read_bytes())[:-20], "live.ohlcv-1h.dbn.zst is truncated"),
+        # cut inside the only frame: the client itself cannot decode it
+        (REAL_SLICE.read_bytes()[:-100], "not readable DBN"),
+    ],
+)
+def test_a_response_cut_mid_stream_is_an_error(
+    con, gateway: HTTPServer, payload: bytes, expected: str
+) -> None:
+    gateway.expect_request(COST_PATH, method="POST").respond_with_response(_cost(0.05))
+    gateway.expect_request(RANGE_PATH, method="POST").respond_with_data(payload)
+    # THEN the pull fails, and nothing lands
+    with pytest.raises(ExtractorError, match=expected):
+        _pull(con)
+    assert con.execute("select count(*) from raw.databento_futures_ohlcv_1h").fetchone() == (0,)

@@ -1,0 +1,33 @@
+"""The bundled snapshot decodes with the batch's metadata and loads through the batch parser."""
+
+from __future__ import annotations
+
+import databento
+
+from cbi.snapshot import SNAPSHOT_DATABENTO_DIR, SNAPSHOT_SYMBOLS, load_snapshot
+from extractors.databento import FUTURES_TABLES
+
+SNAPSHOT_ROWS = 999_180  # data/snapshot/README.md
+
+
+def test_snapshot_files_carry_the_batch_metadata() -> None:
+    files = sorted(SNAPSHOT_DATABENTO_DIR.glob("*.ohlcv-1h.dbn.zst"))
+    assert len(files) == 15  # one per year, 2010-06..2024-12
+    assert sum(f.stat().st_size for f in files) <= 20_000_000
+    for path in files:
+        metadata = databento.DBNStore.from_file(path).metadata
+        assert (metadata.dataset, str(metadata.schema)) == ("GLBX.MDP3", "ohlcv-1h")
+        assert str(metadata.stype_in) == "continuous"
+        assert sorted(metadata.symbols) == sorted(SNAPSHOT_SYMBOLS)
+        assert set(metadata.mappings) == set(SNAPSHOT_SYMBOLS)
+
+
+def test_snapshot_loads_every_bar(con) -> None:
+    assert load_snapshot(con) == SNAPSHOT_ROWS
+    symbols, first, last = con.execute(
+        f"""
+        select count(distinct symbol), min(ts_event)::date::varchar, max(ts_event)::date::varchar
+        from {FUTURES_TABLES["ohlcv-1h"]}
+        """
+    ).fetchone()
+    assert (symbols, first, last) == (13, "2010-06-07", "2024-12-31")
