@@ -74,7 +74,7 @@ def cut_file(
     (whole UTC days) also clips the range and the mapping intervals.
     """
     data = databento.read_dbn(path)
-    body_start = 8 + int.from_bytes(data[4:8], "little")
+    body_start = databento.body_offset(data)
     metadata = databento_dbn.Metadata.decode(
         data[:body_start], upgrade_policy=databento_dbn.VersionUpgradePolicy.AS_IS
     )

@@ -1,6 +1,6 @@
 """Databento GLBX.MDP3 bars: import batch-download files or pull live, land them in raw.*.
 
-Both modes go through the same parser: DBN bytes -> `DBNStore` -> one frame per file, routed by
+Both modes go through the same parser: DBN bytes -> `DBNStore` -> one DataFrame per file, routed by
 the schema in the file's own metadata. Futures bars (continuous symbols such as `ZL.v.0`) land
 in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent (`ZL.OPT`) land in
 `raw.databento_options_ohlcv_1d`, joined with their `definition` records.
@@ -143,11 +143,16 @@ def _decompress_frames(raw: bytes, name: str) -> bytes:
     return b"".join(chunks)
 
 
+def body_offset(data: bytes) -> int:
+    """Where the records start in decompressed DBN bytes: after the prefix and the metadata."""
+    return _DBN_PREFIX + int.from_bytes(data[4:_DBN_PREFIX], "little")
+
+
 def _check_records(data: bytes, name: str) -> None:
     """The DBN header is present and the body after the metadata is whole records."""
     if len(data) < _DBN_PREFIX or data[:3] != _DBN_MAGIC:
         raise ExtractorError(f"databento: {name} is not a DBN file (no DBN header)")
-    body_start = _DBN_PREFIX + int.from_bytes(data[4:8], "little")
+    body_start = body_offset(data)
     if body_start > len(data):
         raise ExtractorError(f"databento: {name} is truncated inside its DBN metadata")
     body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
