@@ -11,14 +11,24 @@ import pandas as pd
 YARDSTICKS = ("rw_empirical", "rw_vol")
 
 
-def _drivers(contributions: str) -> str:
-    """Plain words for the two largest bucket pushes on P50 (cents/lb)."""
-    parts = json.loads(contributions or "{}")
-    if not parts:
-        return "no bucket view carries weight; the forecast leans on the random-walk yardsticks"
+def _top(parts: dict[str, float]) -> str:
     top = sorted(parts.items(), key=lambda kv: abs(kv[1]), reverse=True)[:2]
-    words = [f"{name} {'up' if v > 0 else 'down'} {abs(v):.2f} c/lb" for name, v in top]
-    return "main drivers: " + ", ".join(words)
+    return ", ".join(f"{name} {'up' if v > 0 else 'down'} {abs(v):.2f}" for name, v in top)
+
+
+def _drivers(contributions: str, views: str) -> str:
+    """Plain words for the largest bucket pushes on P50 (cents/lb).
+
+    When the ensemble gives the meta-learner weight, its per-bucket contributions drive P50;
+    otherwise the bucket models' own views are shown, marked as not used by the ensemble.
+    """
+    parts = json.loads(contributions or "{}")
+    if parts:
+        return "pushing P50: " + _top(parts)
+    own = json.loads(views or "{}")
+    if not own:
+        return "random-walk yardsticks only"
+    return "meta-learner unweighted so far; bucket models alone say " + _top(own)
 
 
 def render_forecast(db_path: Path) -> str:
@@ -44,7 +54,7 @@ def render_forecast(db_path: Path) -> str:
     for row in forecast.itertuples():
         lines.append(
             f"{row.horizon:<8}{row.target_date:%Y-%m-%d}   {row.p10:8.2f}{row.p50:8.2f}"
-            f"{row.p90:8.2f}  {_drivers(row.bucket_contributions_cents)}"
+            f"{row.p90:8.2f}  {_drivers(row.bucket_contributions_cents, row.bucket_views_cents)}"
         )
     lines += ["", "P10-P90: 80 % of outcomes should fall inside; prices in cents/lb.", ""]
     lines.append(_backtest_summary(metrics, list(forecast["horizon"])))

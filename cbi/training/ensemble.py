@@ -52,40 +52,60 @@ def calibrate(
     return out
 
 
-def past_loss(frame: pd.DataFrame, window: int, min_history: int) -> pd.Series:
-    """Trailing mean pinball (log-return units) of a member's realised predictions, per date."""
-    frame = frame.sort_values("as_of_date")
+def row_losses(frame: pd.DataFrame) -> np.ndarray:
+    """Mean pinball over P10/P50/P90 of each row against its realised log return (NaN: unknown)."""
     y = frame["target_log_return"].to_numpy()
-    losses = np.mean(
+    return np.mean(
         [
             pinball(y, frame[c].to_numpy(), q)
             for c, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True)
         ],
         axis=0,
     )
+
+
+def relative_past_loss(
+    frame: pd.DataFrame, reference: pd.Series, window: int, min_history: int
+) -> pd.Series:
+    """Per date: a member's trailing realised loss divided by the yardsticks' on the same dates.
+
+    Comparing on the same as-of dates keeps a member that only exists for a calm year from
+    looking better than a yardstick scored over three turbulent ones. Below 1 = beat them.
+    """
+    frame = frame.sort_values("as_of_date")
+    losses = row_losses(frame)
+    ref = reference.reindex(frame["as_of_date"]).to_numpy()
     counts = _past_counts(frame)
     result = np.full(len(frame), np.nan)
     for i, k in enumerate(counts):
-        past = losses[max(0, k - window) : k]
-        past = past[~np.isnan(past)]
-        if len(past) >= min_history:
-            result[i] = past.mean()
+        lo = max(0, k - window)
+        mine, theirs = losses[lo:k], ref[lo:k]
+        usable = ~np.isnan(mine) & ~np.isnan(theirs)
+        if usable.sum() >= min_history and theirs[usable].sum() > 0:
+            result[i] = mine[usable].sum() / theirs[usable].sum()
     return pd.Series(result, index=frame.index)
 
 
 def combine(
-    members: pd.DataFrame, window: int, min_history: int
+    members: pd.DataFrame, window: int, min_history: int, horizon_days: dict[str, int]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """L2: weight members by exp(-(past loss / best past loss - 1) / TEMPERATURE) per date.
+    """L2: weight members by exp(-(relative past loss / best one - 1) / TEMPERATURE) per date.
 
     `members`: as_of_date, horizon, member, p10/p50/p90 (log returns), target_log_return, and
-    target_date. Members without `min_history` realised predictions get no weight; if none
-    qualifies, the yardsticks share the weight equally. Returns (ensemble rows, weights).
+    target_date. A member needs max(min_history, 2 x horizon days) realised predictions (overlapping
+    long-horizon outcomes carry little independent evidence); if none qualifies, the
+    yardsticks share the weight equally. Returns (ensemble rows, weights).
     """
+    members = members.copy()
+    members["loss"] = row_losses(members)
+    is_yardstick = members["member"].isin(YARDSTICKS)
+    reference = members[is_yardstick].groupby(["horizon", "as_of_date"])["loss"].mean()
     scored = []
-    for _, group in members.groupby(["horizon", "member"], sort=True):
+    for (horizon, _), group in members.groupby(["horizon", "member"], sort=True):
         group = group.sort_values("as_of_date").copy()
-        group["past_loss"] = past_loss(group, window, min_history).to_numpy()
+        needed = max(min_history, 2 * horizon_days.get(horizon, 0))
+        ref = reference.loc[horizon] if horizon in reference.index else pd.Series(dtype=float)
+        group["past_loss"] = relative_past_loss(group, ref, window, needed).to_numpy()
         scored.append(group)
     frame = pd.concat(scored, ignore_index=True)
     best = frame.groupby(["as_of_date", "horizon"])["past_loss"].transform("min")

@@ -23,6 +23,8 @@ def latest_forecast(
     (weekdays minus holidays, see `cbi.training.calendar`). bucket_contributions_cents: JSON of
     each bucket's push on P50 in cents/lb = L2 weight of the meta-learner x its linear
     contribution (log return) x today's close; empty when L1 carries no weight.
+    bucket_views_cents: JSON of each L0 bucket specialist's P50 minus today's close (cents/lb),
+    what each bucket says on its own whether or not the ensemble trusts it.
     """
     ensemble = backtest[backtest["member"] == "ensemble"]
     as_of = pd.Timestamp(ensemble["as_of_date"].max())
@@ -31,6 +33,9 @@ def latest_forecast(
     meta_weight = weights.set_index("horizon")["l2_weight"].to_dict()
     meta_today = meta[pd.to_datetime(meta["as_of_date"]) == as_of].set_index("horizon")
     contrib_columns = [c for c in meta.columns if c.startswith("contrib_")]
+    views = backtest[
+        (backtest["as_of_date"] == as_of) & backtest["member"].str.startswith("bucket_")
+    ]
     rows = []
     for horizon, days in horizons(targets):
         if horizon not in today.index:
@@ -47,6 +52,10 @@ def latest_forecast(
                 if pd.notna(value):
                     cents = weight * float(value) * float(row["close"])
                     contributions[column.removeprefix("contrib_")] = round(cents, 4)
+        bucket_views = {
+            view.member.removeprefix("bucket_"): round(float(view.p50 - view.close), 4)
+            for view in views[views["horizon"] == horizon].itertuples()
+        }
         rows.append(
             {
                 "as_of_date": as_of,
@@ -59,6 +68,7 @@ def latest_forecast(
                 "model_version": f"{MODEL_VERSION_PREFIX}-{profile.name}-{as_of.date()}",
                 "meta_l1_weight": weight,
                 "bucket_contributions_cents": json.dumps(contributions, sort_keys=True),
+                "bucket_views_cents": json.dumps(bucket_views, sort_keys=True),
             }
         )
     frame = pd.DataFrame(rows)

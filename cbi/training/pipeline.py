@@ -248,7 +248,9 @@ def assemble_backtest(
         else:
             calibrated.append(calibrate(group, profile.weight_window, profile.min_history))
     pool = pd.concat(calibrated, ignore_index=True)
-    ensemble, weights = combine(pool, profile.weight_window, profile.min_history)
+    ensemble, weights = combine(
+        pool, profile.weight_window, profile.min_history, dict(horizons(targets))
+    )
     buckets = l0.assign(member="bucket_" + l0["bucket"])
     buckets["as_of_date"] = pd.to_datetime(buckets["as_of_date"])
     columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]

@@ -43,7 +43,7 @@ PROFILES: dict[str, Profile] = {
         l0_time_limit_s=20,
         baselines=("lightgbm",),
         baseline_rounds=100,
-        ts_models={"DirectTabular": {}},
+        ts_models={"ETS": {}},
         ts_time_limit_s=30,
     ),
     "full": Profile(
@@ -57,7 +57,7 @@ PROFILES: dict[str, Profile] = {
         l0_time_limit_s=60,
         baselines=("lightgbm", "catboost", "xgboost"),
         baseline_rounds=300,
-        ts_models={"DirectTabular": {}, "RecursiveTabular": {}},
+        ts_models={"ETS": {}, "Theta": {}},
         ts_time_limit_s=120,
         foundation_models=("Chronos", "TabPFN"),
     ),

@@ -62,7 +62,7 @@ def test_l2_prefers_the_member_with_lower_past_loss_and_keeps_order():
     rng = np.random.default_rng(5)
     y = rng.normal(0, 0.01, len(dates))
     frames = []
-    for member, spread in (("rw_vol", 0.013), ("noisy", 0.05)):
+    for member, spread in (("rw_vol", 0.013), ("rw_empirical", 0.02), ("noisy", 0.05)):
         frames.append(
             pd.DataFrame(
                 {
@@ -77,9 +77,10 @@ def test_l2_prefers_the_member_with_lower_past_loss_and_keeps_order():
                 }
             )
         )
-    ensemble, weights = combine(pd.concat(frames), window=100, min_history=20)
+    ensemble, weights = combine(pd.concat(frames), window=100, min_history=20, horizon_days={})
     last = weights[weights["as_of_date"] == dates[-1]].set_index("member")["weight"]
-    assert last["rw_vol"] > 0.99
+    assert last["rw_vol"] > last["rw_empirical"]
+    assert last.get("noisy", 0.0) < 0.01
     assert (ensemble["p10"] <= ensemble["p50"]).all() and (ensemble["p50"] <= ensemble["p90"]).all()
     early = weights[weights["as_of_date"] == dates[0]]
-    assert set(early["member"]) == {"rw_vol"}
+    assert set(early["member"]) == {"rw_vol", "rw_empirical"}

@@ -1,5 +1,7 @@
 """Every walk-forward prediction of every member and the L2 ensemble, in cents/lb."""
 
+import pandas as pd
+
 from cbi.training.pipeline import assemble_backtest
 from cbi.training.profiles import get_profile
 
@@ -9,9 +11,11 @@ def model(dbt, session):
     profile = get_profile(dbt.config.get("training_profile"))
     start = dbt.config.get("backtest_start") or profile.walk_forward_start
     end = dbt.config.get("backtest_end") or None
+    members = dbt.ref("member_predictions").df()
+    series = dbt.ref("ts_predictions").df()
     return assemble_backtest(
         dbt.ref("bucket_predictions").df(),
-        dbt.ref("member_predictions").df(),
+        pd.concat([members, series], ignore_index=True),
         dbt.ref("meta_predictions").df(),
         dbt.ref("zl_targets").df(),
         profile,

@@ -10,5 +10,6 @@ def model(dbt, session):
     bucket = dbt.ref("bucket_predictions").df()
     members = dbt.ref("member_predictions").df()
     meta = dbt.ref("meta_predictions").df()
-    fit_ids = pd.concat([bucket["fit_id"], members["fit_id"], meta["fit_id"]])
+    series = dbt.ref("ts_predictions").df()
+    fit_ids = pd.concat([bucket["fit_id"], members["fit_id"], meta["fit_id"], series["fit_id"]])
     return read_records(fit_ids.dropna().tolist())
