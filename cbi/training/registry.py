@@ -34,6 +34,7 @@ class FitRecord:
     cutoff: str
     train_start: str
     train_end: str
+    train_target_end: str
     train_rows: int
     features: list[str]
     hyperparameters: dict[str, Any]

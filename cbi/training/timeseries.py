@@ -93,6 +93,7 @@ def ts_predictions(
             cutoff=str(fold.cutoff.date()),
             train_start=str(dates.iloc[0].date()),
             train_end=str(fold.cutoff.date()),
+            train_target_end=str(fold.cutoff.date()),
             train_rows=cut + 1,
             features=["roll_free_log_price_index"],
             hyperparameters={"models": models, "prediction_length": longest},

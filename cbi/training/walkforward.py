@@ -73,6 +73,7 @@ def walk_forward(
             cutoff=str(fold.cutoff.date()),
             train_start=str(train["trade_date"].min().date()),
             train_end=str(train["trade_date"].max().date()),
+            train_target_end=str(train["target_date"].max().date()),
             train_rows=len(train),
             features=features,
             hyperparameters=hyperparameters,

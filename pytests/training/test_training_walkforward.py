@@ -56,6 +56,7 @@ def test_walk_forward_fits_only_on_purged_rows_and_registry_agrees(constructed_p
     assert (preds["as_of_date"] > preds["cutoff"]).all()
     registry = read_records(preds["fit_id"].unique().tolist())
     assert (registry["train_end"] <= registry["cutoff"]).all()
+    assert (registry["train_target_end"] <= registry["cutoff"]).all()
     for row in registry.itertuples():
         rows = preds[preds["fit_id"] == row.fit_id]
         assert (rows["as_of_date"] > pd.Timestamp(row.cutoff)).all()
