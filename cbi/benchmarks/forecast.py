@@ -21,9 +21,14 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
         metrics = con.sql(
-            "select * from forecasts.zl_backtest_metrics where year = 'all' "
-            "order by horizon, pinball"
+            "select * from forecasts.zl_backtest_metrics where year = 'all' order by pinball"
         ).df()
+        order = [
+            row[0]
+            for row in con.sql(
+                "select horizon from reference.horizons order by trading_days"
+            ).fetchall()
+        ]
         window = con.sql(
             "select min(as_of_date), max(as_of_date) from forecasts.zl_backtest "
             "where member = 'ensemble' and actual is not null"
@@ -32,7 +37,10 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         con.close()
     print(f"Walk-forward window scored: {window[0]:%Y-%m-%d} .. {window[1]:%Y-%m-%d} ({path})")
     verdicts = []
-    for horizon, group in metrics.groupby("horizon", sort=False):
+    for horizon in order:
+        group = metrics[metrics["horizon"] == horizon]
+        if "ensemble" not in set(group["member"]):
+            continue
         print(f"\n{horizon}: {'member':<18}{'pinball':>9}{'cover80':>9}{'mae_p50':>9}{'n':>6}")
         for row in group.itertuples():
             print(
@@ -45,11 +53,22 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         )
         rel = by_member["ensemble"] / best_rw - 1
         print(f"    ensemble vs better yardstick: {rel:+.1%} pinball")
-        verdicts.append((horizon, rel))
-    beats = [h for h, rel in verdicts if rel <= -TARGET_GAIN]
+        verdicts.append(
+            (horizon, rel, float(group.set_index("member").loc["ensemble", "coverage_80"]))
+        )
     print(
-        "\nVerdict: ensemble beats the better random walk by >= 10 % at "
-        + (", ".join(beats) if beats else "no horizon")
-        + "; elsewhere it is within or worse than the yardstick and leans on it."
+        "\nVerdict (target: >= 10 % lower pinball than the better random walk at 1m/3m/6m, "
+        "never worse at 1w, coverage 75-85 %):"
     )
+    for horizon, rel, coverage in verdicts:
+        if horizon == order[0] and rel <= 0:
+            skill = f"not worse than the better random walk ({rel:+.1%}; target met)"
+        elif rel <= -TARGET_GAIN:
+            skill = f"beats the better random walk by {-rel:.1%} (target met)"
+        elif rel < 0:
+            skill = f"better than the better random walk by only {-rel:.1%} (short of 10 %)"
+        else:
+            skill = f"WORSE than the better random walk by {rel:.1%}; it leans on the yardsticks"
+        band = "in range" if 0.75 <= coverage <= 0.85 else "OUT of range"
+        print(f"  {horizon}: ensemble {skill}; 80 % band coverage {coverage:.1%} ({band})")
     return 0

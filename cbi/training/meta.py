@@ -12,6 +12,10 @@ from sklearn.linear_model import QuantileRegressor
 
 from cbi.training import QUANTILES
 
+# Standardised returns beyond +-5 sigma are out of any sane range; a linear model fed an
+# unusual mix of bucket views can extrapolate there, so its outputs are clipped.
+CLIP_SIGMA = 5.0
+
 
 def meta_panel(l0: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Wide L0 views (standardised P50 and band width per bucket) joined to targets and regime.
@@ -54,7 +58,7 @@ def fit_meta(fit: pd.DataFrame, tune: pd.DataFrame, features: list[str], buckets
 
     def predict(rows: pd.DataFrame) -> np.ndarray:
         z = (rows[features].to_numpy() - mean) / std
-        return np.column_stack([m.predict(z) for m in models])
+        return np.clip(np.column_stack([m.predict(z) for m in models]), -CLIP_SIGMA, CLIP_SIGMA)
 
     def contributions(rows: pd.DataFrame) -> pd.DataFrame:
         """Each bucket's push on the standardised median: coefficient x its centred view."""

@@ -228,7 +228,9 @@ def assemble_backtest(
     """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
     Model members (baselines, time-series, L1) get conformal bands from their own past errors
-    before L2 weighs them; yardsticks are used as they are. L0 buckets are reported but only
+    before L2 weighs them; yardsticks are used as they are. The weighted ensemble gets a last
+    conformal band from its own past errors over a longer window (overlapping long-horizon
+    outcomes make a one-year window too few independent errors). L0 buckets are reported but only
     enter the ensemble through L1. Rows are limited to as-of dates in [start, end]; earlier
     yardstick rows still feed the past losses. `l2_weight` is each member's share of the
     ensemble on that date (null for L0 buckets and the ensemble itself).
@@ -250,6 +252,16 @@ def assemble_backtest(
     pool = pd.concat(calibrated, ignore_index=True)
     ensemble, weights = combine(
         pool, profile.weight_window, profile.min_history, dict(horizons(targets))
+    )
+    ensemble = ensemble.merge(facts, on=keys, how="left").merge(
+        realised(targets)[[*keys, "target_date"]], on=keys, how="left"
+    )
+    ensemble = pd.concat(
+        [
+            calibrate(group, profile.ensemble_calibration_window, profile.min_history)
+            for _, group in ensemble.groupby("horizon", sort=True)
+        ],
+        ignore_index=True,
     )
     buckets = l0.assign(member="bucket_" + l0["bucket"])
     buckets["as_of_date"] = pd.to_datetime(buckets["as_of_date"])

@@ -32,6 +32,8 @@ class Profile:
     # Trailing realised predictions used to weight (L2) and calibrate members.
     weight_window: int = 252
     min_history: int = 40
+    # Trailing realised errors of the ensemble itself used for its final conformal band.
+    ensemble_calibration_window: int = 756
 
 
 PROFILES: dict[str, Profile] = {
