@@ -230,7 +230,8 @@ def assemble_backtest(
     Model members (baselines, time-series, L1) get conformal bands from their own past errors
     before L2 weighs them; yardsticks are used as they are. The weighted ensemble gets a last
     conformal band from its own past errors over a longer window (overlapping long-horizon
-    outcomes make a one-year window too few independent errors). L0 buckets are reported but only
+    outcomes make a one-year window too few independent errors). A band is only recalibrated
+    once max(min_history, 2 x horizon days) past errors are known. L0 buckets are reported but only
     enter the ensemble through L1. Rows are limited to as-of dates in [start, end]; earlier
     yardstick rows still feed the past losses. `l2_weight` is each member's share of the
     ensemble on that date (null for L0 buckets and the ensemble itself).
@@ -244,22 +245,26 @@ def assemble_backtest(
     model_members["target_date"] = pd.to_datetime(model_members["target_date"])
     model_members = model_members.merge(facts, on=keys, how="left")
     calibrated = []
-    for (_, member), group in model_members.groupby(["horizon", "member"], sort=True):
+    days = dict(horizons(targets))
+    for (horizon, member), group in model_members.groupby(["horizon", "member"], sort=True):
         if member in YARDSTICKS:
             calibrated.append(group)
         else:
-            calibrated.append(calibrate(group, profile.weight_window, profile.min_history))
+            needed = max(profile.min_history, 2 * days[horizon])
+            calibrated.append(calibrate(group, profile.weight_window, needed))
     pool = pd.concat(calibrated, ignore_index=True)
-    ensemble, weights = combine(
-        pool, profile.weight_window, profile.min_history, dict(horizons(targets))
-    )
+    ensemble, weights = combine(pool, profile.weight_window, profile.min_history, days)
     ensemble = ensemble.merge(facts, on=keys, how="left").merge(
         realised(targets)[[*keys, "target_date"]], on=keys, how="left"
     )
     ensemble = pd.concat(
         [
-            calibrate(group, profile.ensemble_calibration_window, profile.min_history)
-            for _, group in ensemble.groupby("horizon", sort=True)
+            calibrate(
+                group,
+                profile.ensemble_calibration_window,
+                max(profile.min_history, 2 * days[horizon]),
+            )
+            for horizon, group in ensemble.groupby("horizon", sort=True)
         ],
         ignore_index=True,
     )
