@@ -61,7 +61,7 @@ PROFILES: dict[str, Profile] = {
         baseline_rounds=300,
         ts_models={"ETS": {}, "Theta": {}},
         ts_time_limit_s=120,
-        foundation_models=("Chronos", "TabPFN"),
+        foundation_models=("Chronos",),
     ),
 }
 

@@ -27,10 +27,8 @@ from cbi.training.splitter import make_folds
 log = logging.getLogger(__name__)
 
 CONTEXT_DAYS = 300
-FOUNDATION_PATHS = {
-    "Chronos": "CBI_CHRONOS_MODEL_PATH",
-    "TabPFN": "CBI_TABPFN_MODEL_PATH",
-}
+# Foundation models this member can load from a local folder (no hub download).
+FOUNDATION_PATHS = {"Chronos": "CBI_CHRONOS_MODEL_PATH"}
 
 
 def model_list(profile: Profile) -> dict[str, Any]:
@@ -38,9 +36,12 @@ def model_list(profile: Profile) -> dict[str, Any]:
     models = dict(profile.ts_models)
     for name in profile.foundation_models:
         variable = FOUNDATION_PATHS.get(name)
-        path = os.environ.get(variable, "") if variable else ""
-        if name == "Chronos" and path and Path(path).exists():
-            models["Chronos"] = {"model_path": path}
+        if variable is None:
+            log.info("time-series member: %s skipped (not supported as a local model)", name)
+            continue
+        path = os.environ.get(variable, "")
+        if path and Path(path).exists():
+            models[name] = {"model_path": path}
         else:
             log.info("time-series member: %s skipped (no local weights; set %s)", name, variable)
     return models
