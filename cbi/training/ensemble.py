@@ -14,7 +14,16 @@ from cbi.training import QUANTILE_COLUMNS, QUANTILES
 from cbi.training.metrics import pinball
 
 YARDSTICKS = ("rw_empirical", "rw_vol")
-TEMPERATURE = 0.05  # a member 5 % worse than the best gets e^-1 of its weight
+
+
+def evidence_window(base: int, horizon_days: int, independent_outcomes: int) -> int:
+    """Trailing rows to score or calibrate on: at least `independent_outcomes` h-day outcomes.
+
+    Daily rows of an h-day horizon overlap, so a window of n rows holds about n / h
+    independent outcomes; a one-year window is ~2 of them at 6 months, too few to rank members
+    or to place a 10 % conformal quantile. The window grows to independent_outcomes x h rows.
+    """
+    return max(base, independent_outcomes * horizon_days)
 
 
 def _past_counts(frame: pd.DataFrame) -> np.ndarray:
@@ -66,35 +75,47 @@ def row_losses(frame: pd.DataFrame) -> np.ndarray:
 
 def relative_past_loss(
     frame: pd.DataFrame, reference: pd.Series, window: int, min_history: int
-) -> pd.Series:
+) -> pd.DataFrame:
     """Per date: a member's trailing realised loss divided by the yardsticks' on the same dates.
 
     Comparing on the same as-of dates keeps a member that only exists for a calm year from
     looking better than a yardstick scored over three turbulent ones. Below 1 = beat them.
+    Returns columns `ratio` (NaN below `min_history` scored rows) and `n` (rows scored), on the
+    index of `frame` sorted by as_of_date.
     """
     frame = frame.sort_values("as_of_date")
     losses = row_losses(frame)
     ref = reference.reindex(frame["as_of_date"]).to_numpy()
     counts = _past_counts(frame)
-    result = np.full(len(frame), np.nan)
+    ratio = np.full(len(frame), np.nan)
+    scored = np.zeros(len(frame))
     for i, k in enumerate(counts):
         lo = max(0, k - window)
         mine, theirs = losses[lo:k], ref[lo:k]
         usable = ~np.isnan(mine) & ~np.isnan(theirs)
         if usable.sum() >= min_history and theirs[usable].sum() > 0:
-            result[i] = mine[usable].sum() / theirs[usable].sum()
-    return pd.Series(result, index=frame.index)
+            ratio[i] = mine[usable].sum() / theirs[usable].sum()
+            scored[i] = usable.sum()
+    return pd.DataFrame({"ratio": ratio, "n": scored}, index=frame.index)
 
 
 def combine(
-    members: pd.DataFrame, window: int, min_history: int, horizon_days: dict[str, int]
+    members: pd.DataFrame,
+    windows: dict[str, int],
+    min_history: int,
+    horizon_days: dict[str, int],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """L2: weight members by exp(-(relative past loss / best one - 1) / TEMPERATURE) per date.
+    """L2: weight members by exp(-(n / h) x (relative past loss - best one's)) per date.
 
     `members`: as_of_date, horizon, member, p10/p50/p90 (log returns), target_log_return, and
-    target_date. A member needs max(min_history, 2 x horizon days) realised predictions (overlapping
-    long-horizon outcomes carry little independent evidence); if none qualifies, the
-    yardsticks share the weight equally. Returns (ensemble rows, weights).
+    target_date; `windows`: trailing rows scored per horizon. The exponent is the evidence:
+    n / h is the number of independent h-day outcomes behind the score, and the loss gap is in
+    units of the yardsticks' loss, like a log-likelihood ratio per outcome when the pinball loss
+    is read as an asymmetric-Laplace likelihood. Thin evidence (few outcomes, small gaps) keeps
+    the weights near equal; only a gap sustained over many outcomes concentrates them, so there
+    is no temperature to tune. A member needs max(min_history, 2 x horizon days) realised
+    predictions; if none qualifies, the yardsticks share the weight equally.
+    Returns (ensemble rows, weights).
     """
     members = members.copy()
     members["loss"] = row_losses(members)
@@ -103,13 +124,16 @@ def combine(
     scored = []
     for (horizon, _), group in members.groupby(["horizon", "member"], sort=True):
         group = group.sort_values("as_of_date").copy()
-        needed = max(min_history, 2 * horizon_days.get(horizon, 0))
+        days = horizon_days.get(horizon, 1)
+        needed = max(min_history, 2 * days)
         ref = reference.loc[horizon] if horizon in reference.index else pd.Series(dtype=float)
-        group["past_loss"] = relative_past_loss(group, ref, window, needed).to_numpy()
+        past = relative_past_loss(group, ref, windows[horizon], needed)
+        group["past_loss"] = past["ratio"].to_numpy()
+        group["outcomes"] = past["n"].to_numpy() / max(days, 1)
         scored.append(group)
     frame = pd.concat(scored, ignore_index=True)
     best = frame.groupby(["as_of_date", "horizon"])["past_loss"].transform("min")
-    frame["weight"] = np.exp(-(frame["past_loss"] / best - 1.0) / TEMPERATURE)
+    frame["weight"] = np.exp(-frame["outcomes"] * (frame["past_loss"] - best))
     frame["weight"] = frame["weight"].fillna(0.0)
     no_weight = frame.groupby(["as_of_date", "horizon"])["weight"].transform("sum") == 0
     fallback = no_weight & frame["member"].isin(YARDSTICKS)

@@ -14,9 +14,9 @@ from tqdm import tqdm
 
 from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.data import daily_sigma, horizon_rows, horizons, join_features
-from cbi.training.ensemble import YARDSTICKS, calibrate, combine
+from cbi.training.ensemble import YARDSTICKS, calibrate, combine, evidence_window
 from cbi.training.learners import fit_autogluon, fit_direct
-from cbi.training.meta import fit_meta, meta_panel
+from cbi.training.meta import bucket_average
 from cbi.training.profiles import Profile
 from cbi.training.splitter import make_folds
 from cbi.training.walkforward import walk_forward
@@ -153,42 +153,21 @@ def meta_predictions(
     start: str,
     end: str | None,
 ) -> pd.DataFrame:
-    """L1: a linear quantile meta-learner on L0 out-of-fold predictions + realised vol.
+    """L1: the equal-weight average of the L0 bucket quantiles, with contrib_<bucket> columns.
 
-    Walk-forward on the L0 rows themselves, so the meta-learner only learns from L0
-    predictions whose outcome was known at its cutoff. Adds contrib_<bucket> columns.
+    Nothing is fitted (see `cbi.training.meta`), so there is no fit_id and no registry row;
+    fold and cutoff are those of the L0 fits behind each row. Rows are limited to as-of dates
+    in [start, end]. `targets`, `core` and `profile` are accepted so the dbt model's call stays
+    the same as for every other training step; the average needs none of them.
     """
-    sigma = daily_sigma(core)
-    folds = make_folds(targets["trade_date"], start, end, profile.cadence)
-    out = []
-    for horizon, _ in horizons(targets):
-        rows = horizon_rows(targets, horizon, sigma)
-        panel, features, bucket_names = meta_panel(l0[l0["horizon"] == horizon], rows)
-        if panel.empty:
-            continue
-
-        def fitter(fit, tune, feats, path, names=bucket_names):
-            return fit_meta(fit, tune, feats, names)
-
-        preds = walk_forward(
-            panel,
-            features,
-            folds,
-            fitter,
-            level="L1",
-            member="meta_l1",
-            horizon=horizon,
-            hyperparameters={"model": "QuantileRegressor", "alpha": 0.01},
-            seed=SEED,
-            profile=profile.name,
-            min_train_rows=120,
-        )
-        preds["horizon"] = horizon
-        preds["member"] = "meta_l1"
-        out.append(preds)
-    if not out:
-        return pd.DataFrame(columns=[*PRED_COLUMNS, *QUANTILE_COLUMNS])
-    return pd.concat(out, ignore_index=True)
+    meta = bucket_average(l0)
+    lo = pd.Timestamp(start)
+    hi = pd.Timestamp(end) if end else meta["as_of_date"].max()
+    meta = meta[meta["as_of_date"].between(lo, hi)].copy()
+    meta["member"] = "meta_l1"
+    meta["fit_id"] = None
+    contrib = [c for c in meta.columns if c.startswith("contrib_")]
+    return meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS, *contrib]].reset_index(drop=True)
 
 
 def realised(targets: pd.DataFrame) -> pd.DataFrame:
@@ -229,12 +208,13 @@ def assemble_backtest(
 
     Model members (baselines, time-series, L1) get conformal bands from their own past errors
     before L2 weighs them; yardsticks are used as they are. The weighted ensemble gets a last
-    conformal band from its own past errors over a longer window (overlapping long-horizon
-    outcomes make a one-year window too few independent errors). A band is only recalibrated
-    once max(min_history, 2 x horizon days) past errors are known. L0 buckets are reported but only
-    enter the ensemble through L1. Rows are limited to as-of dates in [start, end]; earlier
-    yardstick rows still feed the past losses. `l2_weight` is each member's share of the
-    ensemble on that date (null for L0 buckets and the ensemble itself).
+    conformal band from its own past errors over a longer window. Every window (member bands,
+    L2 scores, ensemble band) holds at least `profile.independent_outcomes` non-overlapping
+    h-day outcomes, since a one-year window holds only ~2 of them at 6 months. A band is only
+    recalibrated once max(min_history, 2 x horizon days) past errors are known. L0 buckets are
+    reported but only enter the ensemble through L1 (their average). Rows are limited to as-of
+    dates in [start, end]; earlier yardstick rows still feed the past losses. `l2_weight` is
+    each member's share of the ensemble on that date (null for L0 buckets and the ensemble).
     """
     facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
     keys = ["as_of_date", "horizon"]
@@ -246,14 +226,18 @@ def assemble_backtest(
     model_members = model_members.merge(facts, on=keys, how="left")
     calibrated = []
     days = dict(horizons(targets))
+    windows = {
+        h: evidence_window(profile.weight_window, d, profile.independent_outcomes)
+        for h, d in days.items()
+    }
     for (horizon, member), group in model_members.groupby(["horizon", "member"], sort=True):
         if member in YARDSTICKS:
             calibrated.append(group)
         else:
             needed = max(profile.min_history, 2 * days[horizon])
-            calibrated.append(calibrate(group, profile.weight_window, needed))
+            calibrated.append(calibrate(group, windows[horizon], needed))
     pool = pd.concat(calibrated, ignore_index=True)
-    ensemble, weights = combine(pool, profile.weight_window, profile.min_history, days)
+    ensemble, weights = combine(pool, windows, profile.min_history, days)
     ensemble = ensemble.merge(facts, on=keys, how="left").merge(
         realised(targets)[[*keys, "target_date"]], on=keys, how="left"
     )
@@ -261,7 +245,11 @@ def assemble_backtest(
         [
             calibrate(
                 group,
-                profile.ensemble_calibration_window,
+                evidence_window(
+                    profile.ensemble_calibration_window,
+                    days[horizon],
+                    profile.independent_outcomes,
+                ),
                 max(profile.min_history, 2 * days[horizon]),
             )
             for horizon, group in ensemble.groupby("horizon", sort=True)

@@ -29,10 +29,14 @@ class Profile:
     ts_time_limit_s: int = 60
     # Optional foundation models, used only when their weights are on disk.
     foundation_models: tuple[str, ...] = ()
-    # Trailing realised predictions used to weight (L2) and calibrate members.
+    # Trailing realised predictions used to weight (L2) and calibrate members: at least
+    # weight_window rows and at least independent_outcomes non-overlapping h-day outcomes
+    # (see `cbi.training.ensemble.evidence_window`).
     weight_window: int = 252
     min_history: int = 40
-    # Trailing realised errors of the ensemble itself used for its final conformal band.
+    independent_outcomes: int = 20
+    # Trailing realised errors of the ensemble itself used for its final conformal band (rows,
+    # also widened to independent_outcomes x h).
     ensemble_calibration_window: int = 756
 
 

@@ -77,7 +77,9 @@ def test_l2_prefers_the_member_with_lower_past_loss_and_keeps_order():
                 }
             )
         )
-    ensemble, weights = combine(pd.concat(frames), window=100, min_history=20, horizon_days={})
+    ensemble, weights = combine(
+        pd.concat(frames), windows={"1w": 100}, min_history=20, horizon_days={"1w": 1}
+    )
     last = weights[weights["as_of_date"] == dates[-1]].set_index("member")["weight"]
     assert last["rw_vol"] > last["rw_empirical"]
     assert last.get("noisy", 0.0) < 0.01
