@@ -4,6 +4,7 @@ import pandas as pd
 
 from cbi.training.pipeline import assemble_backtest
 from cbi.training.profiles import get_profile
+from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
@@ -13,12 +14,14 @@ def model(dbt, session):
     end = dbt.config.get("backtest_end") or None
     members = dbt.ref("member_predictions").df()
     series = dbt.ref("ts_predictions").df()
-    return assemble_backtest(
-        dbt.ref("bucket_predictions").df(),
-        pd.concat([members, series], ignore_index=True),
-        dbt.ref("meta_predictions").df(),
-        dbt.ref("zl_targets").df(),
-        profile,
-        start,
-        end,
+    return with_date_columns(
+        assemble_backtest(
+            dbt.ref("bucket_predictions").df(),
+            pd.concat([members, series], ignore_index=True),
+            dbt.ref("meta_predictions").df(),
+            dbt.ref("zl_targets").df(),
+            profile,
+            start,
+            end,
+        )
     )

@@ -2,6 +2,7 @@
 
 from cbi.training.pipeline import bucket_predictions
 from cbi.training.profiles import get_profile
+from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
@@ -19,12 +20,14 @@ def model(dbt, session):
         "energy": dbt.ref("feat_energy_daily").df(),
         "volatility": dbt.ref("feat_volatility_daily").df(),
     }
-    return bucket_predictions(
-        dbt.ref("zl_targets").df(),
-        dbt.ref("feat_core_daily").df(),
-        buckets,
-        dbt.ref("bucket_coverage").df(),
-        profile,
-        start,
-        end,
+    return with_date_columns(
+        bucket_predictions(
+            dbt.ref("zl_targets").df(),
+            dbt.ref("feat_core_daily").df(),
+            buckets,
+            dbt.ref("bucket_coverage").df(),
+            profile,
+            start,
+            end,
+        )
     )

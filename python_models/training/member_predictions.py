@@ -4,6 +4,7 @@ import pandas as pd
 
 from cbi.training.pipeline import baseline_predictions, yardstick_predictions
 from cbi.training.profiles import get_profile
+from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
@@ -24,10 +25,12 @@ def model(dbt, session):
         "volatility": dbt.ref("feat_volatility_daily").df(),
     }
     coverage = dbt.ref("bucket_coverage").df()
-    return pd.concat(
-        [
-            yardstick_predictions(targets, core),
-            baseline_predictions(targets, core, buckets, coverage, profile, start, end),
-        ],
-        ignore_index=True,
+    return with_date_columns(
+        pd.concat(
+            [
+                yardstick_predictions(targets, core),
+                baseline_predictions(targets, core, buckets, coverage, profile, start, end),
+            ],
+            ignore_index=True,
+        )
     )

@@ -2,6 +2,7 @@
 
 from cbi.training.pipeline import meta_predictions
 from cbi.training.profiles import get_profile
+from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
@@ -9,11 +10,13 @@ def model(dbt, session):
     profile = get_profile(dbt.config.get("training_profile"))
     start = dbt.config.get("backtest_start") or profile.walk_forward_start
     end = dbt.config.get("backtest_end") or None
-    return meta_predictions(
-        dbt.ref("bucket_predictions").df(),
-        dbt.ref("zl_targets").df(),
-        dbt.ref("feat_core_daily").df(),
-        profile,
-        start,
-        end,
+    return with_date_columns(
+        meta_predictions(
+            dbt.ref("bucket_predictions").df(),
+            dbt.ref("zl_targets").df(),
+            dbt.ref("feat_core_daily").df(),
+            profile,
+            start,
+            end,
+        )
     )

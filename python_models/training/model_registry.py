@@ -3,6 +3,7 @@
 import pandas as pd
 
 from cbi.training.registry import read_records
+from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
@@ -12,4 +13,4 @@ def model(dbt, session):
     meta = dbt.ref("meta_predictions").df()
     series = dbt.ref("ts_predictions").df()
     fit_ids = pd.concat([bucket["fit_id"], members["fit_id"], meta["fit_id"], series["fit_id"]])
-    return read_records(fit_ids.dropna().tolist())
+    return with_date_columns(read_records(fit_ids.dropna().tolist()))

@@ -1,0 +1,83 @@
+"""End to end on the bundled snapshot: what `make run` does, in a temporary database.
+
+GIVEN a fresh DuckDB file
+WHEN the snapshot is loaded and `dbt build` runs (all models, Python models and dbt tests)
+THEN the build passes, the forecast covers every horizon with ordered quantiles, and loading the
+snapshot a second time changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+CBI = [sys.executable, "-m", "cbi.cli"]
+
+
+def _cbi(db: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CBI, "--db", str(db), *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    work = tmp_path_factory.mktemp("e2e")
+    db = work / "cbi.duckdb"
+    env = {
+        **os.environ,
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    loaded = _cbi(db, "ingest", "snapshot", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    built = _cbi(db, "build", env=env)
+    assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-2000:]
+    return db, env
+
+
+def _table_fingerprint(db: Path, table: str) -> tuple[int, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        count, digest = con.execute(
+            f"select count(*), sum(hash(t)) from (select * exclude (loaded_at) from {table}) t"
+        ).fetchone()
+    return count, digest
+
+
+def test_forecast_covers_every_horizon(built_db: tuple[Path, dict[str, str]]) -> None:
+    db, _ = built_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        horizons = {h for (h,) in con.execute("select horizon from reference.horizons").fetchall()}
+        rows = con.execute(
+            "select horizon, as_of_date, target_date, p10, p50, p90 from forecasts.zl_predictions"
+        ).fetchall()
+        last_session = con.execute("select max(trade_date) from marts.feat_core_daily").fetchone()
+    assert {r[0] for r in rows} == horizons
+    for horizon, as_of, target, p10, p50, p90 in rows:
+        assert as_of == last_session[0], horizon
+        assert target > as_of, horizon
+        assert 0 < p10 <= p50 <= p90, horizon
+
+
+def test_second_snapshot_load_changes_nothing(built_db: tuple[Path, dict[str, str]]) -> None:
+    db, env = built_db
+    table = "raw.databento_futures_ohlcv_1h"
+    before = _table_fingerprint(db, table)
+    again = _cbi(db, "ingest", "snapshot", env=env)
+    assert again.returncode == 0, again.stderr
+    assert _table_fingerprint(db, table) == before
+
+
+def test_status_and_forecast_commands_print_tables(built_db: tuple[Path, dict[str, str]]) -> None:
+    db, env = built_db
+    status = _cbi(db, "status", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "crush" in status.stdout.lower()
+    forecast = _cbi(db, "forecast", env=env)
+    assert forecast.returncode == 0, forecast.stderr
+    assert "P50" in forecast.stdout or "p50" in forecast.stdout
