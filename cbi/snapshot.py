@@ -127,7 +127,7 @@ def write_dbn(parts: list[DbnPart], symbols: tuple[str, ...], path: Path) -> int
                     merged[-1][1] = end
                 else:
                     merged.append([start, end, instrument])
-        mappings.append(_Mapping(symbol, [_Interval(*interval) for interval in merged]))
+        mappings.append(SymbolMapping(symbol, [SymbolInterval(*interval) for interval in merged]))
     metadata = databento_dbn.Metadata(
         dataset=first.dataset,
         start=parts[0].start,
@@ -148,16 +148,20 @@ def write_dbn(parts: list[DbnPart], symbols: tuple[str, ...], path: Path) -> int
 
 
 @dataclass
-class _Interval:
+class SymbolInterval:
+    """One date range of a DBN symbol mapping (the shape `Metadata(mappings=...)` expects)."""
+
     start_date: dt.date
     end_date: dt.date
     symbol: str
 
 
 @dataclass
-class _Mapping:
+class SymbolMapping:
+    """A requested symbol and the instruments it resolved to over time."""
+
     raw_symbol: str
-    intervals: list[_Interval]
+    intervals: list[SymbolInterval]
 
 
 def build_snapshot(source: Path, destination: Path = SNAPSHOT_DATABENTO_DIR) -> dict[int, int]:

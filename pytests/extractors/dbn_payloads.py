@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import databento_dbn as dbn
 import zstandard
+
+from cbi.snapshot import SymbolInterval, SymbolMapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_SLICE = FIXTURES / "real_zl_zs_20240619-20240628.ohlcv-1h.dbn.zst"
@@ -23,19 +24,6 @@ OPTIONS = [
     (900002, "OZLQ4 P4500", dbn.InstrumentClass.PUT, 45.0),
 ]
 OPTION_EXPIRATION = dt.datetime(2024, 7, 26, 18, 15, tzinfo=dt.UTC)
-
-
-@dataclass
-class _Interval:
-    start_date: dt.date
-    end_date: dt.date
-    symbol: str
-
-
-@dataclass
-class _Mapping:
-    raw_symbol: str
-    intervals: list[_Interval]
 
 
 def _ns(moment: dt.date | dt.datetime) -> int:
@@ -56,9 +44,9 @@ def encode_dbn(schema: dbn.Schema, records: list[bytes], days: int = 2) -> bytes
         schema=schema,
         symbols=["ZL.OPT"],
         mappings=[
-            _Mapping(
+            SymbolMapping(
                 "ZL.OPT",
-                [_Interval(OPTION_START, end, str(instrument)) for instrument, *_ in OPTIONS],
+                [SymbolInterval(OPTION_START, end, str(instrument)) for instrument, *_ in OPTIONS],
             )
         ],
     )
