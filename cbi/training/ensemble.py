@@ -91,12 +91,36 @@ def relative_past_loss(
     scored = np.zeros(len(frame))
     for i, k in enumerate(counts):
         lo = max(0, k - window)
-        mine, theirs = losses[lo:k], ref[lo:k]
-        usable = ~np.isnan(mine) & ~np.isnan(theirs)
-        if usable.sum() >= min_history and theirs[usable].sum() > 0:
-            ratio[i] = mine[usable].sum() / theirs[usable].sum()
-            scored[i] = usable.sum()
+        ratio[i], scored[i] = loss_ratio(losses[lo:k], ref[lo:k], min_history)
     return pd.DataFrame({"ratio": ratio, "n": scored}, index=frame.index)
+
+
+def loss_ratio(mine: np.ndarray, theirs: np.ndarray, min_history: int) -> tuple[float, int]:
+    """(sum of `mine` / sum of `theirs`, rows summed) over the rows where both losses are known.
+
+    The rows must be the same outcomes scored for both, so the ratio compares like with like.
+    Below `min_history` such rows (or with a zero reference) the ratio is NaN and the count 0.
+    """
+    usable = ~np.isnan(mine) & ~np.isnan(theirs)
+    n = int(usable.sum())
+    if n >= min_history and theirs[usable].sum() > 0:
+        return float(mine[usable].sum() / theirs[usable].sum()), n
+    return np.nan, 0
+
+
+def evidence_weight(past_loss: np.ndarray, outcomes: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Unnormalised weight exp(-outcomes x (past_loss - best)); 0 where past_loss is NaN.
+
+    `past_loss`: relative past loss (`loss_ratio`) of a candidate; `best`: the lowest one among
+    the candidates it competes with; `outcomes`: the number of independent outcomes behind the
+    score (scored rows / horizon days, as daily h-day outcomes overlap). The loss gap is in units
+    of the reference loss, like a log-likelihood ratio per outcome when the pinball loss is read
+    as an asymmetric-Laplace likelihood, so thin evidence (few outcomes, small gaps) keeps the
+    weights near equal and only a gap sustained over many outcomes concentrates them: there is
+    no temperature to tune. Used by L2 across members and by L1 across buckets.
+    """
+    gap = np.asarray(past_loss, dtype=float) - np.asarray(best, dtype=float)
+    return np.nan_to_num(np.exp(-np.asarray(outcomes, dtype=float) * gap), nan=0.0)
 
 
 def combine(
@@ -108,12 +132,9 @@ def combine(
     """L2: weight members by exp(-(n / h) x (relative past loss - best one's)) per date.
 
     `members`: as_of_date, horizon, member, p10/p50/p90 (log returns), target_log_return, and
-    target_date; `windows`: trailing rows scored per horizon. The exponent is the evidence:
-    n / h is the number of independent h-day outcomes behind the score, and the loss gap is in
-    units of the yardsticks' loss, like a log-likelihood ratio per outcome when the pinball loss
-    is read as an asymmetric-Laplace likelihood. Thin evidence (few outcomes, small gaps) keeps
-    the weights near equal; only a gap sustained over many outcomes concentrates them, so there
-    is no temperature to tune. A member needs max(min_history, 2 x horizon days) realised
+    target_date; `windows`: trailing rows scored per horizon. The exponent is the evidence
+    (`evidence_weight`): n / h independent h-day outcomes behind the score times the loss gap
+    in units of the yardsticks' loss. A member needs max(min_history, 2 x horizon days) realised
     predictions; if none qualifies, the yardsticks share the weight equally.
     Returns (ensemble rows, weights).
     """
@@ -133,8 +154,7 @@ def combine(
         scored.append(group)
     frame = pd.concat(scored, ignore_index=True)
     best = frame.groupby(["as_of_date", "horizon"])["past_loss"].transform("min")
-    frame["weight"] = np.exp(-frame["outcomes"] * (frame["past_loss"] - best))
-    frame["weight"] = frame["weight"].fillna(0.0)
+    frame["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
     no_weight = frame.groupby(["as_of_date", "horizon"])["weight"].transform("sum") == 0
     fallback = no_weight & frame["member"].isin(YARDSTICKS)
     frame.loc[fallback, "weight"] = 1.0

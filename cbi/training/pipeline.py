@@ -16,7 +16,7 @@ from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.data import daily_sigma, horizon_rows, horizons, join_features
 from cbi.training.ensemble import YARDSTICKS, calibrate, combine, evidence_window
 from cbi.training.learners import fit_autogluon, fit_direct
-from cbi.training.meta import bucket_average
+from cbi.training.meta import regime_weighted_l1
 from cbi.training.profiles import Profile
 from cbi.training.splitter import make_folds
 from cbi.training.walkforward import walk_forward
@@ -153,21 +153,37 @@ def meta_predictions(
     start: str,
     end: str | None,
 ) -> pd.DataFrame:
-    """L1: the equal-weight average of the L0 bucket quantiles, with contrib_<bucket> columns.
+    """L1: per horizon, the walk-forward volatility-regime bucket weighting (`cbi.training.meta`).
 
-    Nothing is fitted (see `cbi.training.meta`), so there is no fit_id and no registry row;
-    fold and cutoff are those of the L0 fits behind each row. Rows are limited to as-of dates
-    in [start, end]. `targets`, `core` and `profile` are accepted so the dbt model's call stays
-    the same as for every other training step; the average needs none of them.
+    Refits at the L0 cutoffs (`profile.cadence` from `start`) on L0 rows whose target is known
+    by the cutoff, over the L2 evidence window; each fit is in the model registry. Returns
+    PRED_COLUMNS, regime, p10/p50/p90 and contrib_<bucket> (weight x bucket P50, adding up to
+    the L1 P50), log returns, for as-of dates in [start, end].
     """
-    meta = bucket_average(l0)
-    lo = pd.Timestamp(start)
-    hi = pd.Timestamp(end) if end else meta["as_of_date"].max()
-    meta = meta[meta["as_of_date"].between(lo, hi)].copy()
-    meta["member"] = "meta_l1"
-    meta["fit_id"] = None
-    contrib = [c for c in meta.columns if c.startswith("contrib_")]
-    return meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS, *contrib]].reset_index(drop=True)
+    sigma = daily_sigma(core)
+    folds = make_folds(targets["trade_date"], start, end, profile.cadence)
+    facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
+    rows = l0.assign(as_of_date=pd.to_datetime(l0["as_of_date"])).merge(
+        facts, on=["as_of_date", "horizon"], how="left"
+    )
+    out = []
+    for horizon, days in horizons(targets):
+        preds = regime_weighted_l1(
+            rows[rows["horizon"] == horizon],
+            sigma,
+            folds,
+            horizon=horizon,
+            horizon_days=days,
+            window=evidence_window(profile.weight_window, days, profile.independent_outcomes),
+            min_history=max(profile.min_history, 2 * days),
+            profile=profile.name,
+        )
+        preds["horizon"] = horizon
+        preds["member"] = "meta_l1"
+        out.append(preds)
+    meta = pd.concat(out, ignore_index=True)
+    contrib = sorted(c for c in meta.columns if c.startswith("contrib_"))
+    return meta[[*PRED_COLUMNS, "regime", *QUANTILE_COLUMNS, *contrib]]
 
 
 def realised(targets: pd.DataFrame) -> pd.DataFrame:

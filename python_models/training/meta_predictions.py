@@ -1,4 +1,4 @@
-"""L1: walk-forward linear quantile meta-learner on the L0 out-of-fold predictions."""
+"""L1: walk-forward volatility-regime weighting of the L0 buckets (see cbi.training.meta)."""
 
 from cbi.training.pipeline import meta_predictions
 from cbi.training.profiles import get_profile
