@@ -45,6 +45,19 @@ member_predictions_in_sample as (
 
 ),
 
+meta_predictions_in_sample as (
+
+    select
+        'meta_predictions' as checked_table,
+        fit_id,
+        as_of_date,
+        cutoff,
+        as_of_date as offending_date
+    from {{ ref('meta_predictions') }}
+    where as_of_date <= cutoff
+
+),
+
 violations as (
 
     select * from fits_past_cutoff
@@ -52,6 +65,8 @@ violations as (
     select * from bucket_predictions_in_sample
     union all
     select * from member_predictions_in_sample
+    union all
+    select * from meta_predictions_in_sample
 
 )
 
