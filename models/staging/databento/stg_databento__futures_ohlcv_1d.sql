@@ -1,34 +1,24 @@
 {#- The daily table is optional (the offline snapshot has hourly bars only): when it has not
     been landed, this model is an empty relation with the same columns. -#}
-{%- set raw_daily = source('databento', 'databento_futures_ohlcv_1d') -%}
-
 with
 
-{% if relation_exists(raw_daily.schema, raw_daily.identifier) -%}
 source as (
 
-    select * from {{ raw_daily }}
+    {{ source_or_empty('databento', 'databento_futures_ohlcv_1d', [
+        ['symbol', 'varchar'],
+        ['ts_event', 'timestamptz'],
+        ['instrument_id', 'bigint'],
+        ['publisher_id', 'integer'],
+        ['open', 'double'],
+        ['high', 'double'],
+        ['low', 'double'],
+        ['close', 'double'],
+        ['volume', 'bigint'],
+        ['source', 'varchar'],
+        ['loaded_at', 'timestamptz'],
+    ]) }}
 
 ),
-{%- else -%}
-    source as (
-
-        select
-            cast(null as varchar) as symbol,
-            cast(null as timestamptz) as ts_event,
-            cast(null as bigint) as instrument_id,
-            cast(null as integer) as publisher_id,
-            cast(null as double) as open,
-            cast(null as double) as high,
-            cast(null as double) as low,
-            cast(null as double) as close,
-            cast(null as bigint) as volume,
-            cast(null as varchar) as source,
-            cast(null as timestamptz) as loaded_at
-        where false
-
-    ),
-{%- endif %}
 
 renamed as (
 

@@ -1,39 +1,29 @@
 {#- ZL options are optional (no options sample offline; a live pull by parent lands them):
     when the raw table has not been landed, this model is an empty relation with the same
     columns. -#}
-{%- set raw_options = source('databento', 'databento_options_ohlcv_1d') -%}
-
 with
 
-{% if relation_exists(raw_options.schema, raw_options.identifier) -%}
 source as (
 
-    select * from {{ raw_options }}
+    {{ source_or_empty('databento', 'databento_options_ohlcv_1d', [
+        ['symbol', 'varchar'],
+        ['parent', 'varchar'],
+        ['ts_event', 'timestamptz'],
+        ['instrument_id', 'bigint'],
+        ['open', 'double'],
+        ['high', 'double'],
+        ['low', 'double'],
+        ['close', 'double'],
+        ['volume', 'bigint'],
+        ['underlying', 'varchar'],
+        ['instrument_class', 'varchar'],
+        ['strike_price', 'double'],
+        ['expiration', 'timestamptz'],
+        ['source', 'varchar'],
+        ['loaded_at', 'timestamptz'],
+    ]) }}
 
 ),
-{%- else -%}
-    source as (
-
-        select
-            cast(null as varchar) as symbol,
-            cast(null as varchar) as parent,
-            cast(null as timestamptz) as ts_event,
-            cast(null as bigint) as instrument_id,
-            cast(null as double) as open,
-            cast(null as double) as high,
-            cast(null as double) as low,
-            cast(null as double) as close,
-            cast(null as bigint) as volume,
-            cast(null as varchar) as underlying,
-            cast(null as varchar) as instrument_class,
-            cast(null as double) as strike_price,
-            cast(null as timestamptz) as expiration,
-            cast(null as varchar) as source,
-            cast(null as timestamptz) as loaded_at
-        where false
-
-    ),
-{%- endif %}
 
 renamed as (
 
