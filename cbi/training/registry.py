@@ -8,19 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cbi.paths import PROJECT_DIR
+from cbi.paths import PROJECT_DIR, is_motherduck, resolve_db
+
+log = logging.getLogger(__name__)
 
 
 def artifact_root() -> Path:
-    """Where fitted models and registry records go: $CBI_ARTIFACTS, else data/artifacts."""
-    return Path(os.environ.get("CBI_ARTIFACTS") or PROJECT_DIR / "data" / "artifacts")
+    """Where fitted models and registry records go: $CBI_ARTIFACTS, else beside the database.
+
+    Each database gets its own folder (data/cbi.duckdb -> data/artifacts/cbi/), so a test or
+    benchmark database never touches the artifacts behind the user's forecasts.
+    """
+    if os.environ.get("CBI_ARTIFACTS"):
+        return Path(os.environ["CBI_ARTIFACTS"])
+    db = resolve_db()
+    if is_motherduck(db):
+        return PROJECT_DIR / "data" / "artifacts" / str(db).removeprefix("md:")
+    return db.parent / "artifacts" / db.stem
 
 
 @dataclass
@@ -70,3 +83,25 @@ def read_records(fit_ids: list[str]) -> pd.DataFrame:
         row["hyperparameters"] = json.dumps(row["hyperparameters"], sort_keys=True)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def prune_artifacts(keep: set[str]) -> int:
+    """Delete the models and records of fits not in `keep`; returns how many were removed.
+
+    Every run refits (the latest refit's cutoff moves each day), so without pruning a daily run
+    would leave a few dozen stale model folders behind every morning. What the registry table
+    of this run lists is kept; anything else is reproducible by rebuilding (seeds are fixed).
+    """
+    root = artifact_root()
+    stale = {
+        path.stem
+        for folder in (root / "registry", root / "models")
+        if folder.exists()
+        for path in folder.iterdir()
+    } - keep
+    for fit_id in stale:
+        (root / "registry" / f"{fit_id}.json").unlink(missing_ok=True)
+        shutil.rmtree(root / "models" / fit_id, ignore_errors=True)
+    if stale:
+        log.info("registry: removed %d artifacts of fits no longer in use (%s)", len(stale), root)
+    return len(stale)
