@@ -81,11 +81,13 @@ def walk_forward(
             profile=profile,
         )
         path = artifact_root() / "models" / record.fit_id
-        record.artifact_path = str(path)
         started = time.perf_counter()
         predict = fitter(fit_rows, tune_rows, features, path)
         standardised = ordered(predict(to_predict))
         record.duration_s = round(time.perf_counter() - started, 3)
+        # Only learners that save a model (AutoGluon) leave a folder; the direct GBM baselines
+        # keep nothing on disk (the record and fixed seed reproduce them): no path to point at.
+        record.artifact_path = str(path) if path.exists() else ""
         write_record(record)
         scale = to_predict["scale"].to_numpy()[:, None]
         frame = pd.DataFrame(standardised * scale, columns=list(QUANTILE_COLUMNS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -85,3 +87,31 @@ def test_direct_baseline_is_deterministic_and_ordered(constructed_panel):
     first, second = run(), run()
     pd.testing.assert_frame_equal(first, second)
     assert (first["p10"] <= first["p50"]).all() and (first["p50"] <= first["p90"]).all()
+
+
+def test_registry_names_an_artifact_only_when_the_learner_saved_one(constructed_panel):
+    folds = make_folds(constructed_panel["trade_date"], "2021-01-01", None, "YS")[:1]
+
+    def run(saves: bool) -> pd.DataFrame:
+        def fitter(fit, tune, features, path):
+            if saves:
+                path.mkdir(parents=True)
+            return lambda rows: np.tile([-1.0, 0.0, 1.0], (len(rows), 1))
+
+        preds = walk_forward(
+            constructed_panel,
+            ["f1", "f2"],
+            folds,
+            fitter,
+            level="test",
+            member=f"saves_{saves}",
+            horizon="1w",
+            hyperparameters={},
+            seed=1,
+            profile="test",
+        )
+        return read_records(preds["fit_id"].unique().tolist())
+
+    saved, unsaved = run(saves=True), run(saves=False)
+    assert all(Path(p).is_dir() for p in saved["artifact_path"])
+    assert (unsaved["artifact_path"] == "").all()
