@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+from cbi.db import UserError
 from cbi.paths import resolve_db
-from extractors.core import ExtractorError
 
 log = logging.getLogger("cbi")
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.handler(args)
-    except ExtractorError as exc:
+    except UserError as exc:
         print(f"cbi: error: {exc}", file=sys.stderr)
         return 1
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cbi.db import UserError, connect_read_only
+
 YARDSTICKS = ("rw_empirical", "rw_vol")
 
 
@@ -33,15 +35,14 @@ def _drivers(contributions: str, views: str) -> str:
 
 def render_forecast(db_path: Path) -> str:
     """The forecast table and backtest summary, read with a read-only connection."""
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:
-        return f"cbi forecast: cannot open {db_path} ({exc}); run `cbi build` first"
+    con = connect_read_only(db_path, "forecast")
     try:
         forecast = con.sql("select * from forecasts.zl_predictions order by target_date").df()
         metrics = con.sql("select * from forecasts.zl_backtest_metrics where year = 'all'").df()
-    except duckdb.CatalogException:
-        return "cbi forecast: no forecast tables yet; run `cbi build` (it trains the models)"
+    except duckdb.CatalogException as exc:
+        raise UserError(
+            f"forecast: {db_path} has no forecast tables yet; run `cbi build` (it trains models)"
+        ) from exc
     finally:
         con.close()
     lines = [

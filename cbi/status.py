@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.core import ExtractorError
+from cbi.db import UserError, connect_read_only
 
 COVERAGE_QUERY = """
 select
@@ -52,18 +52,14 @@ def _format_table(rows: list[tuple[str, ...]]) -> str:
 def render_status(db_path: Path) -> str:
     """The coverage table of `db_path` as text: one line per bucket and source, then a summary.
 
-    Raises ExtractorError (shown as one line by the CLI) when the database or the coverage
-    model does not exist yet, saying which command creates it.
+    Raises UserError (shown as one line by the CLI) when the database or the coverage model
+    does not exist yet, saying which command creates it.
     """
-    if not str(db_path).startswith("md:") and not Path(db_path).exists():
-        raise ExtractorError(
-            f"status: no database at {db_path}; run `cbi ingest snapshot` and `cbi build` first"
-        )
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect_read_only(db_path, "status")
     try:
         records = con.execute(COVERAGE_QUERY).fetchall()
     except duckdb.CatalogException as exc:
-        raise ExtractorError(
+        raise UserError(
             f"status: {db_path} has no marts.bucket_coverage; run `cbi build` first"
         ) from exc
     finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cbi.db import UserError
 from cbi.paths import is_motherduck
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ create table if not exists ops.load_log (
 """
 
 
-class ExtractorError(RuntimeError):
+class ExtractorError(UserError):
     """A load failed for a reason the user can act on; the message says which and what to do."""
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import pytest
 
-from cbi.cli import build_parser
+from cbi.cli import build_parser, main
 
 
 @pytest.mark.parametrize(
@@ -16,3 +19,22 @@ def test_help_exits_cleanly(argv: list[str], capsys: pytest.CaptureFixture[str])
         build_parser().parse_args([*argv, "--help"])
     assert exit_info.value.code == 0
     assert "usage: cbi" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["status"], ["forecast"], ["bench", "forecast"]])
+def test_read_commands_fail_in_one_line_before_a_build(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN no database, WHEN a read-only command runs, THEN it exits 1 saying what to run
+    missing = tmp_path / "missing.duckdb"
+    assert main(["--db", str(missing), *argv]) == 1
+    error = capsys.readouterr().err.strip()
+    assert str(missing) in error and "cbi build" in error
+    assert len(error.splitlines()) == 1
+    # GIVEN a database that exists but has never been built, THEN the same kind of message
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    assert main(["--db", str(empty), *argv]) == 1
+    error = capsys.readouterr().err.strip()
+    assert str(empty) in error and len(error.splitlines()) == 1
+    assert "cbi build" in error or "make bench-forecast" in error

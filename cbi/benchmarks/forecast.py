@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from cbi.db import UserError, connect_read_only
 from cbi.paths import resolve_db
 
 TARGET_GAIN = 0.10
@@ -18,7 +19,7 @@ TARGET_GAIN = 0.10
 def run(db: str | None = None, source_dir: str | None = None) -> int:
     """Print the table and a verdict; returns 0 (the numbers, not the exit code, are the result)."""
     path = resolve_db(db)
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect_read_only(path, "bench forecast")
     try:
         metrics = con.sql(
             "select * from forecasts.zl_backtest_metrics where year = 'all' order by pinball"
@@ -33,6 +34,10 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             "select min(as_of_date), max(as_of_date) from forecasts.zl_backtest "
             "where member = 'ensemble' and actual is not null"
         ).fetchone()
+    except duckdb.CatalogException as exc:
+        raise UserError(
+            f"bench forecast: {path} has no backtest yet; run `make bench-forecast`"
+        ) from exc
     finally:
         con.close()
     print(f"Walk-forward window scored: {window[0]:%Y-%m-%d} .. {window[1]:%Y-%m-%d} ({path})")
