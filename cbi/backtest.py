@@ -6,7 +6,10 @@ import json
 import logging
 from pathlib import Path
 
-from cbi.dbt import run_dbt
+from cbi.dbt import require_success, run_dbt
+from cbi.training.profiles import PROFILES
+from common.errors import UserError
+from common.validate import date_window
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +19,16 @@ def run_backtest(db_path: Path, start: str, end: str, profile: str = "fast") -> 
 
     Every model refits at the profile's cadence on targets known by each cutoff, exactly as in
     `cbi build`; the window only moves the first and last predicted as-of date. The live
-    forecast table (forecasts.zl_predictions) is left as the last `cbi build` made it.
+    forecast table (forecasts.zl_predictions) is left as the last `cbi build` made it. The
+    window is checked before anything runs, and a failed run leaves every table as it was.
     """
-    variables = json.dumps({"profile": profile, "backtest_start": start, "backtest_end": end})
-    log.info("backtest %s..%s, profile %s, into %s", start, end, profile, db_path)
+    first, last = date_window(start, end, end_exclusive=False)
+    if profile not in PROFILES:
+        raise UserError(f"--profile {profile!r} is not one of {', '.join(PROFILES)}")
+    variables = json.dumps(
+        {"profile": profile, "backtest_start": str(first), "backtest_end": str(last)}
+    )
+    log.info("backtest %s..%s, profile %s, into %s", first, last, profile, db_path)
     code = run_dbt(
         db_path,
         [
@@ -32,6 +41,5 @@ def run_backtest(db_path: Path, start: str, end: str, profile: str = "fast") -> 
             variables,
         ],
     )
-    if code != 0:
-        raise SystemExit(f"cbi backtest: dbt failed with exit code {code}; see logs/dbt.log")
+    require_success(code, "cbi backtest")
     return code

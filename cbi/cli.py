@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from cbi.db import UserError
-from cbi.paths import resolve_db
+from common.errors import UserError
+from common.paths import resolve_db
 
 log = logging.getLogger("cbi")
 
@@ -24,7 +24,7 @@ def _ingest_databento(args: argparse.Namespace) -> int:
     missing = [name for name in ("schema", "symbols", "start", "end") if not getattr(args, name)]
     if missing:
         flags = ", ".join(f"--{name}" for name in missing)
-        raise SystemExit(f"cbi ingest databento: give --from-dir DIR, or {flags} for a live pull")
+        raise UserError(f"ingest databento: give --from-dir DIR, or {flags} for a live pull")
     databento.pull(
         con,
         schema=args.schema,
@@ -38,20 +38,21 @@ def _ingest_databento(args: argparse.Namespace) -> int:
 
 
 def _ingest_snapshot(args: argparse.Namespace) -> int:
-    from cbi.snapshot import load_snapshot
     from extractors.core import connect
+    from extractors.snapshot import load_snapshot
 
     load_snapshot(connect(resolve_db(args.db)))
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from cbi.dbt import run_dbt
+    from cbi.dbt import require_success, run_dbt
 
     dbt_args = args.dbt_args
     if not dbt_args or dbt_args[0].startswith("-"):
         dbt_args = ["build", *dbt_args]
-    return run_dbt(resolve_db(args.db), dbt_args)
+    require_success(run_dbt(resolve_db(args.db), dbt_args), f"cbi build ({dbt_args[0]})")
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="DuckDB file (default: $CBI_DB, else data/cbi.duckdb in the project)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the Python traceback of an error"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="land source data into raw.* tables")
@@ -115,9 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dbn.add_argument(
         "--max-cost",
-        type=float,
-        default=1.0,
-        help="refuse a live pull priced above this many US dollars (default 1.0)",
+        default="1.0",
+        help="refuse a live pull priced above this many US dollars, a number >= 0 (default 1.0)",
     )
     dbn.set_defaults(handler=_ingest_databento)
 
@@ -172,8 +175,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.handler(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(
+            "cbi: interrupted; finished loads are kept, the one in progress was rolled back",
+            file=sys.stderr,
+        )
+        return 130
     except UserError as exc:
+        if args.debug:
+            raise
         print(f"cbi: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"cbi: unexpected error: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            " (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cbi.db import UserError, connect_read_only
+from common.db import connect_read_only
+from common.errors import UserError
 
 YARDSTICKS = ("rw_empirical", "rw_vol")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from cbi.db import UserError, connect_read_only
+from common.db import connect_read_only
+from common.errors import UserError
 
 COVERAGE_QUERY = """
 select

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cbi.db import UserError
-from cbi.paths import is_motherduck
+from common.db import connect_writable
+from common.errors import ExtractorError
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +39,13 @@ create table if not exists ops.load_log (
 """
 
 
-class ExtractorError(UserError):
-    """A load failed for a reason the user can act on; the message says which and what to do."""
-
-
-class MissingCredentialError(ExtractorError):
-    """An API key is not set; the message names the environment variable."""
-
-    def __init__(self, variable: str, source: str) -> None:
-        super().__init__(f"{source}: set the environment variable {variable} to use the live API")
-        self.variable = variable
-
-
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database and make sure the load log exists.
+def connect(db_path: Path, command: str = "ingest") -> duckdb.DuckDBPyConnection:
+    """Open (creating the file if needed) the database and make sure the load log exists.
 
     `md:NAME` opens a MotherDuck database (DuckDB reads MOTHERDUCK_TOKEN from the environment).
+    The folder must exist: a mistyped `--db` is an error, not a new tree of folders.
     """
-    if not is_motherduck(db_path):
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    con = connect_writable(db_path, command)
     con.execute(LOAD_LOG_DDL)
     return con
 

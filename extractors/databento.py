@@ -5,13 +5,18 @@ the schema in the file's own metadata. Futures bars (continuous symbols such as 
 in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent (`ZL.OPT`) land in
 `raw.databento_options_ohlcv_1d`, joined with their `definition` records.
 
-A file is checked before anything from it is written: every zstd frame must be complete and the
-DBN body must be a whole number of records. `DBNStore` alone accepts a file cut inside its last
-zstd frame and silently returns fewer bars.
+A file is checked before anything from it is written: every zstd frame must be complete, the
+DBN body must be a whole number of records of the type its header names, and its last bar must
+reach the end of the period its metadata claims (within a long market closure). `DBNStore`
+alone accepts a file cut inside or between zstd frames and silently returns fewer bars. When
+the folder holds the batch's `manifest.json` (the file list of Databento's batch API: filename,
+size, `sha256:` hash), every file is also checked against its size and hash.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -28,7 +33,9 @@ import pandas as pd
 import zstandard
 from tqdm import tqdm
 
-from extractors.core import ExtractorError, MissingCredentialError, recorded_load
+from common.errors import ExtractorError, MissingCredentialError, UserError, network_errors
+from common.validate import arguments_of, date_window, non_negative_amount
+from extractors.core import recorded_load
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,6 +94,12 @@ create table if not exists {OPTIONS_TABLE} (
 """
 
 _BAR_SCHEMAS = ("ohlcv-1h", "ohlcv-1d")
+_BAR_NS = {"ohlcv-1h": 3_600 * 10**9, "ohlcv-1d": 86_400 * 10**9}
+# The longest CME closure (a holiday next to a weekend) is about 3.5 days; in the 175 files of
+# the real batch the last bar is at most 52 hours before the end of the file's period. A file
+# whose bars stop earlier than this (plus one bar) before that end was cut.
+MAX_CLOSURE_NS = 4 * 86_400 * 10**9
+MANIFEST = "manifest.json"
 _PRICE_COLUMNS = ("open", "high", "low", "close")
 _DBN_MAGIC = b"DBN"
 _DBN_PREFIX = 8  # "DBN", version byte, u32 metadata length
@@ -116,7 +129,8 @@ def read_dbn(path: Path) -> bytes:
     """
     raw = path.read_bytes()
     data = _decompress_frames(raw, path.name) if path.name.endswith(".zst") else raw
-    _check_records(data, path.name)
+    offsets = _check_records(data, path.name)
+    _check_contents(data, offsets, path.name)
     return data
 
 
@@ -148,8 +162,11 @@ def body_offset(data: bytes) -> int:
     return _DBN_PREFIX + int.from_bytes(data[4:_DBN_PREFIX], "little")
 
 
-def _check_records(data: bytes, name: str) -> None:
-    """The DBN header is present and the body after the metadata is whole records."""
+def _check_records(data: bytes, name: str) -> np.ndarray:
+    """The DBN header is present and the body after the metadata is whole records.
+
+    Returns where each record starts, counted from the start of the body.
+    """
     if len(data) < _DBN_PREFIX or data[:3] != _DBN_MAGIC:
         raise ExtractorError(f"databento: {name} is not a DBN file (no DBN header)")
     body_start = body_offset(data)
@@ -157,28 +174,66 @@ def _check_records(data: bytes, name: str) -> None:
         raise ExtractorError(f"databento: {name} is truncated inside its DBN metadata")
     body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
     if body.size == 0:
-        return
+        return np.zeros(0, dtype=np.int64)
     record_len = int(body[0]) * 4
     if record_len == 0:
         raise ExtractorError(f"databento: {name} is corrupt: a record of length 0 at the start")
     uniform = body.size % record_len == 0 and bool(np.all(body[::record_len] == body[0]))
-    if not uniform:
-        _walk_records(body, name)
+    if uniform:
+        return np.arange(0, body.size, record_len, dtype=np.int64)
+    return _walk_records(body, name)
 
 
-def _walk_records(body: np.ndarray, name: str) -> None:
+def _walk_records(body: np.ndarray, name: str) -> np.ndarray:
     """Follow record lengths one by one (files that mix record types); the last must end flush."""
+    offsets = []
     pos = 0
     while pos < body.size:
         length = int(body[pos]) * 4
         if length == 0:
             raise ExtractorError(f"databento: {name} is corrupt: a record of length 0")
+        offsets.append(pos)
         pos += length
     if pos != body.size:
         raise ExtractorError(
             f"databento: {name} is truncated: its last record is cut "
             f"({body.size - (pos - length):,} of {length} bytes)"
         )
+    return np.asarray(offsets, dtype=np.int64)
+
+
+def _check_contents(data: bytes, offsets: np.ndarray, name: str) -> None:
+    """Bar records are of the schema the header names and reach the end of its period."""
+    body_start = body_offset(data)
+    metadata = databento_dbn.Metadata.decode(
+        data[:body_start], upgrade_policy=databento_dbn.VersionUpgradePolicy.AS_IS
+    )
+    schema = str(metadata.schema) if metadata.schema is not None else ""
+    if schema not in _BAR_SCHEMAS:
+        return
+    body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
+    expected = int(databento_dbn.RType.from_schema(metadata.schema).value)
+    wrong = body[offsets + 1] != expected
+    if wrong.any():
+        raise ExtractorError(
+            f"databento: {name} is inconsistent: its header says {schema} but "
+            f"{int(wrong.sum()):,} of {len(offsets):,} records are of another type "
+            f"(rtype {int(body[offsets[wrong][0] + 1])}); download the file again"
+        )
+    if metadata.end is None or metadata.end == databento_dbn.UNDEF_TIMESTAMP:
+        return
+    stamps = sum(body[offsets + 8 + i].astype(np.uint64) << np.uint64(8 * i) for i in range(8))
+    last = int(stamps.max()) if len(offsets) else metadata.start
+    if metadata.end - last > MAX_CLOSURE_NS + _BAR_NS[schema]:
+        raise ExtractorError(
+            f"databento: {name} stops early: its last bar is at {_utc(last)} but the file "
+            f"covers up to {_utc(metadata.end)} ({(metadata.end - last) / 86_400e9:.1f} days "
+            "without a bar); it was probably cut, download it again"
+        )
+
+
+def _utc(ns: int) -> str:
+    return pd.Timestamp(ns, unit="ns", tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
 def import_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
@@ -186,8 +241,8 @@ def import_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
 
     Each file is one recorded load (its file name is the window), routed by the schema in its
     metadata. Definition files are read first, so option bars in the same folder find their
-    strike, expiry and call/put. A bad file stops the import with an error naming it; files
-    loaded before it stay loaded.
+    strike, expiry and call/put. A bad file does not stop the others: every good file lands,
+    then one error lists each bad file and why (and `ops.load_log` has a row for each).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -196,25 +251,99 @@ def import_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
         (p for p in directory.iterdir() if p.is_file() and p.name.endswith((".dbn", ".dbn.zst"))),
         key=lambda p: (".definition." not in p.name, p.name),
     )
-    if not files:
+    manifest = read_manifest(directory)
+    absent = sorted(set(manifest) - {p.name for p in files})
+    if not files and not absent:
         raise ExtractorError(f"databento: no *.dbn or *.dbn.zst files in {directory}")
     ensure_tables(con)
     log.info("databento: importing %d files from %s", len(files), directory)
     definitions: list[pd.DataFrame] = []
+    failures: list[str] = []
     total = 0
     with _deferred_checkpoint(con):
+        for name in absent:
+            failures.append(_record_absent(con, name))
         for path in tqdm(files, desc="databento files", unit="file", disable=None):
-            with recorded_load(con, SOURCE, _guess_target(path.name), path.name) as load:
-                store = databento.DBNStore.from_bytes(read_dbn(path))
-                load.target_table = _target(store)
-                if _schema(store) == "definition":
-                    definitions.append(definitions_frame(store))
-                    continue
-                known = _latest_definitions(pd.concat(definitions)) if definitions else None
-                load.rows = land_store(con, store, source=path.name, definitions=known)
-                total += load.rows
-    log.info("databento: %s rows landed from %d files", f"{total:,}", len(files))
+            try:
+                total += _import_file(con, path, manifest.get(path.name), definitions)
+            except Exception as exc:  # one bad file must not hide the files after it
+                failures.append(
+                    str(exc)
+                    if isinstance(exc, ExtractorError)
+                    else f"databento: {path.name}: {type(exc).__name__}: {exc}"
+                )
+    log.info("databento: %s rows landed from %d files", f"{total:,}", len(files) - len(failures))
+    if failures:
+        raise ExtractorError(
+            f"databento: {len(failures)} of {len(files) + len(absent)} files in {directory} "
+            f"failed (the others landed; see ops.load_log): " + " | ".join(failures)
+        )
     return total
+
+
+def _import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    listed: dict[str, object] | None,
+    definitions: list[pd.DataFrame],
+) -> int:
+    """One file as one recorded load; definition records are kept for later option bars."""
+    with recorded_load(con, SOURCE, _guess_target(path.name), path.name) as load:
+        if listed is not None:
+            _check_listed(path, listed)
+        store = databento.DBNStore.from_bytes(read_dbn(path))
+        load.target_table = _target(store)
+        if _schema(store) == "definition":
+            definitions.append(definitions_frame(store))
+            return 0
+        known = _latest_definitions(pd.concat(definitions)) if definitions else None
+        load.rows = land_store(con, store, source=path.name, definitions=known)
+    return load.rows
+
+
+def _record_absent(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """A file the manifest lists but the folder lacks: a failed load in the log; the reason."""
+    reason = f"databento: {name} is listed in {MANIFEST} but missing; download it"
+    try:
+        with recorded_load(con, SOURCE, _guess_target(name), name):
+            raise ExtractorError(reason)
+    except ExtractorError:
+        return reason
+
+
+def read_manifest(directory: Path) -> dict[str, dict[str, object]]:
+    """The batch manifest's DBN entries by file name; empty when the folder has no manifest."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        entries = json.loads(path.read_text())
+        if isinstance(entries, dict):
+            entries = entries["files"]
+        listed = {str(e["filename"]): e for e in entries}
+        for entry in listed.values():
+            int(entry["size"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExtractorError(
+            f"databento: {path} is not a batch manifest (a list of filename, size, hash): {exc}"
+        ) from None
+    return {name: e for name, e in listed.items() if name.endswith((".dbn", ".dbn.zst"))}
+
+
+def _check_listed(path: Path, entry: dict[str, object]) -> None:
+    """The file has the size and sha256 hash the manifest lists."""
+    size = path.stat().st_size
+    if size != int(entry["size"]):
+        raise ExtractorError(
+            f"databento: {path.name} is {size:,} bytes but {MANIFEST} lists {int(entry['size']):,}"
+            "; it is incomplete, download it again"
+        )
+    algorithm, _, digest = str(entry.get("hash", "")).partition(":")
+    if algorithm == "sha256" and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        raise ExtractorError(
+            f"databento: {path.name} does not match its sha256 hash in {MANIFEST}; "
+            "download it again"
+        )
 
 
 @contextmanager
@@ -420,7 +549,7 @@ def pull(
     start: str,
     end: str,
     stype_in: str = "continuous",
-    max_cost: float = 1.0,
+    max_cost: float | str = 1.0,
     gateway: str | None = None,
 ) -> int:
     """Pull bars from the live historical API and land them; return the rows written.
@@ -429,11 +558,16 @@ def pull(
     `metadata.get_cost` first and refused above `max_cost` US dollars. Option symbols
     (`--stype-in parent`, e.g. ZL.OPT) also fetch the `definition` records of the window.
     """
+    with arguments_of(SOURCE):
+        if schema not in _BAR_SCHEMAS:
+            raise UserError(f"--schema must be one of {', '.join(_BAR_SCHEMAS)}")
+        date_window(start, end, end_exclusive=True)
+        max_cost = non_negative_amount(max_cost, "--max-cost")
+        if not symbols:
+            raise UserError("--symbols is empty")
     key = os.environ.get(API_KEY_VARIABLE, "").strip()
     if not key:
         raise MissingCredentialError(API_KEY_VARIABLE, SOURCE)
-    if schema not in _BAR_SCHEMAS:
-        raise ExtractorError(f"databento: schema must be one of {', '.join(_BAR_SCHEMAS)}")
     ensure_tables(con)
     client = databento.Historical(
         key=key,
@@ -496,9 +630,10 @@ def _fetch(
 
 
 def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
-    """Call the Databento client and turn its HTTP errors into one actionable line."""
+    """Call the Databento client and turn its HTTP and network errors into one actionable line."""
     try:
-        return method(**kwargs)
+        with network_errors(SOURCE, step):
+            return method(**kwargs)
     except databento.BentoClientError as exc:
         hint = {
             401: "check DATABENTO_API_KEY",

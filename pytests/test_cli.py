@@ -38,3 +38,28 @@ def test_read_commands_fail_in_one_line_before_a_build(
     error = capsys.readouterr().err.strip()
     assert str(empty) in error and len(error.splitlines()) == 1
     assert "cbi build" in error or "make bench-forecast" in error
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "expected"),
+    [
+        (KeyboardInterrupt(), 130, "cbi: interrupted; finished loads are kept"),
+        (ValueError("bad\nmore"), 1, "cbi: unexpected error: ValueError: bad (run with --debug"),
+    ],
+)
+def test_interrupts_and_bugs_are_one_line_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys, exc: BaseException, code: int, expected: str
+) -> None:
+    import cbi.status
+
+    def interrupted(db_path: Path) -> str:
+        raise exc
+
+    monkeypatch.setattr(cbi.status, "render_status", interrupted)
+    # WHEN the command is interrupted or hits a bug, THEN one line and a non-zero exit
+    assert main(["status"]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(expected)
+    # AND with --debug the exception (and so its traceback) comes through
+    with pytest.raises(type(exc)):
+        main(["--debug", "status"])

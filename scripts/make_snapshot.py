@@ -2,9 +2,9 @@
 
     python scripts/make_snapshot.py --source ../shared/data/databento/GLBX-20251216-WEJLAFALCV
 
-Keeps the unchanged hourly records of the continuous symbols in `cbi.snapshot.SNAPSHOT_SYMBOLS`,
-one zstd DBN file per year. Then it checks the result: the snapshot, imported by the same parser,
-must give exactly the rows the whole batch gives for those symbols (skip with --no-verify).
+Keeps the unchanged hourly records of the continuous symbols in
+`extractors.snapshot.SNAPSHOT_SYMBOLS`, one zstd DBN file per year. Then it checks the result:
+the snapshot, imported by the same parser, must give exactly the rows the whole batch gives for those symbols (skip with --no-verify).
 
 `--fixture` also cuts the small real slice the parser tests use from the snapshot it just wrote.
 """
@@ -18,15 +18,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cbi.snapshot import (
+from extractors import databento
+from extractors.core import connect
+from extractors.snapshot import (
     SNAPSHOT_DATABENTO_DIR,
     SNAPSHOT_SYMBOLS,
     build_snapshot,
     cut_file,
     write_dbn,
 )
-from extractors import databento
-from extractors.core import connect
 
 log = logging.getLogger("make_snapshot")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from cbi.dbt import run_dbt
-from cbi.paths import SNAPSHOT_DIR
+from common.paths import SNAPSHOT_DIR
 from extractors import databento
 from extractors.core import connect
 

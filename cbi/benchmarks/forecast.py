@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import duckdb
 
-from cbi.db import UserError, connect_read_only
-from cbi.paths import resolve_db
+from common.db import connect_read_only
+from common.errors import UserError
+from common.paths import resolve_db
 
 TARGET_GAIN = 0.10
 

@@ -13,9 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cbi.paths import PROJECT_DIR
+from common.errors import ExtractorError
+from common.paths import PROJECT_DIR
 from extractors import databento
-from extractors.core import ExtractorError, connect
+from extractors.core import connect
 
 log = logging.getLogger(__name__)
 

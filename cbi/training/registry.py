@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from cbi.paths import PROJECT_DIR, is_motherduck, resolve_db
+from common.paths import PROJECT_DIR, is_motherduck, resolve_db
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import databento_dbn as dbn
 import zstandard
 
-from cbi.snapshot import SymbolInterval, SymbolMapping
+from extractors.snapshot import SymbolInterval, SymbolMapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL_SLICE = FIXTURES / "real_zl_zs_20240619-20240628.ohlcv-1h.dbn.zst"

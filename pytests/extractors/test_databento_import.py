@@ -7,6 +7,8 @@ rolls, cut from the bundled snapshot); corrupt inputs are made from it by cuttin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 import databento_dbn as dbn
@@ -23,9 +25,9 @@ from dbn_payloads import (
 )
 
 from cbi.cli import main
-from cbi.snapshot import cut_file, write_dbn
+from common.errors import ExtractorError
 from extractors import databento
-from extractors.core import ExtractorError
+from extractors.snapshot import SymbolInterval, SymbolMapping, cut_file, write_dbn
 
 HOURLY = databento.FUTURES_TABLES["ohlcv-1h"]
 
@@ -239,3 +241,111 @@ def test_fixed_point_prices_convert_in_one_place() -> None:
     prices = databento.to_price(pd.Series([45_120_000_000, dbn.UNDEF_PRICE]))
     assert prices.iloc[0] == pytest.approx(45.12)
     assert pd.isna(prices.iloc[1])
+
+
+def _reframed(payload: bytes, keep_records: float) -> tuple[bytes, bytes]:
+    """The real slice re-encoded as two zstd frames split on a record boundary.
+
+    Returns (first frame only, both frames): the first is what a download cut exactly at a
+    frame boundary leaves, which passes every frame and record check.
+    """
+    data = zstandard.ZstdDecompressor().decompress(payload)
+    start = databento.body_offset(data)
+    record = data[start] * 4
+    split = start + int((len(data) - start) // record * keep_records) * record
+    compressor = zstandard.ZstdCompressor()
+    first = compressor.compress(data[:split])
+    return first, first + compressor.compress(data[split:])
+
+
+def test_a_file_cut_at_a_frame_boundary_is_an_error(con, tmp_path: Path) -> None:
+    # GIVEN the real slice (2024-06-19..28) with its later half cut off at a frame boundary
+    cut, whole = _reframed(REAL_SLICE.read_bytes(), keep_records=0.4)
+    folder = _folder(tmp_path, "batch", {"cut.ohlcv-1h.dbn.zst": cut})
+    # WHEN it is imported, THEN it fails naming the file and the gap, and nothing lands
+    with pytest.raises(ExtractorError, match=r"cut.ohlcv-1h.dbn.zst stops early: its last bar"):
+        databento.import_directory(con, folder)
+    assert _table(con) == []
+    # AND the same records framed in two whole frames land completely
+    assert databento.import_directory(con, _folder(tmp_path, "ok", {"w.dbn.zst": whole})) == (
+        REAL_SLICE_ROWS
+    )
+
+
+def test_one_bad_file_does_not_stop_the_others(con, tmp_path: Path) -> None:
+    # GIVEN a bad file sorted before a good one
+    payload = REAL_SLICE.read_bytes()
+    files = {"a-bad.ohlcv-1h.dbn.zst": payload[:-50], "b-good.dbn.zst": payload}
+    folder = _folder(tmp_path, "batch", files)
+    # WHEN the folder is imported, THEN the good file lands and the error lists the bad one
+    with pytest.raises(ExtractorError, match=r"1 of 2 files .* failed .*a-bad.ohlcv-1h"):
+        databento.import_directory(con, folder)
+    assert len(_table(con)) == REAL_SLICE_ROWS
+    fates = con.execute("select load_window, status from ops.load_log order by load_window")
+    assert fates.fetchall() == [("a-bad.ohlcv-1h.dbn.zst", "failed"), ("b-good.dbn.zst", "ok")]
+
+
+def _manifest(folder: Path, entries: list[dict]) -> None:
+    """A batch manifest in the shape of Databento's batch file list (constructed here)."""
+    (folder / databento.MANIFEST).write_text(json.dumps(entries))
+
+
+def test_a_manifest_catches_a_short_file_and_a_missing_one(con, tmp_path: Path) -> None:
+    payload = REAL_SLICE.read_bytes()
+    digest = "sha256:" + hashlib.sha256(payload).hexdigest()
+    # GIVEN a folder whose manifest lists three files: one whole, one cut, one never downloaded
+    cut, _ = _reframed(payload, keep_records=0.95)
+    folder = _folder(tmp_path, "batch", {"a.dbn.zst": payload, "b.dbn.zst": cut})
+    _manifest(
+        folder,
+        [
+            {"filename": name, "size": len(payload), "hash": digest}
+            for name in ("a.dbn.zst", "b.dbn.zst", "c.dbn.zst")
+        ]
+        + [{"filename": "metadata.json", "size": 10, "hash": "sha256:00"}],
+    )
+    # WHEN it is imported, THEN the whole file lands and the other two are named
+    with pytest.raises(ExtractorError) as error:
+        databento.import_directory(con, folder)
+    message = str(error.value)
+    assert "2 of 3 files" in message
+    assert "b.dbn.zst is" in message and "manifest.json lists" in message
+    assert "c.dbn.zst is listed in manifest.json but missing" in message
+    assert len(_table(con)) == REAL_SLICE_ROWS
+    # AND a file of the right size with other bytes fails its hash
+    (folder / "b.dbn.zst").write_bytes(payload[:-1] + b"\0")
+    (folder / "c.dbn.zst").write_bytes(payload)
+    with pytest.raises(ExtractorError, match="b.dbn.zst does not match its sha256"):
+        databento.import_directory(con, folder)
+
+
+def test_a_header_that_disagrees_with_its_records_is_refused(con, tmp_path: Path) -> None:
+    # GIVEN the real hourly slice relabelled ohlcv-1d in its metadata (records stay hourly)
+    data = zstandard.ZstdDecompressor().decompress(REAL_SLICE.read_bytes())
+    start = databento.body_offset(data)
+    metadata = dbn.Metadata.decode(data[:start], upgrade_policy=dbn.VersionUpgradePolicy.AS_IS)
+    relabelled = _relabelled(metadata, dbn.Schema.OHLCV_1D).encode() + data[start:]
+    payload = zstandard.ZstdCompressor().compress(relabelled)
+    folder = _folder(tmp_path, "batch", {"relabelled.dbn.zst": payload})
+    # WHEN it is imported, THEN it is refused and nothing lands in either table
+    with pytest.raises(ExtractorError, match="header says ohlcv-1d but 266 of 266 records"):
+        databento.import_directory(con, folder)
+    assert _table(con) == [] and _table(con, databento.FUTURES_TABLES["ohlcv-1d"]) == []
+
+
+def _relabelled(metadata: dbn.Metadata, schema: dbn.Schema) -> dbn.Metadata:
+    return dbn.Metadata(
+        dataset=metadata.dataset,
+        start=metadata.start,
+        end=metadata.end,
+        stype_in=dbn.SType(metadata.stype_in),
+        stype_out=dbn.SType(metadata.stype_out),
+        schema=schema,
+        symbols=list(metadata.symbols),
+        mappings=[
+            SymbolMapping(symbol, [SymbolInterval(**i) for i in intervals])
+            for symbol, intervals in metadata.mappings.items()
+        ],
+        ts_out=metadata.ts_out,
+        version=metadata.version,
+    )

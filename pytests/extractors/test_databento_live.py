@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -26,8 +27,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from cbi.cli import main
+from common.errors import ExtractorError, MissingCredentialError
 from extractors import databento
-from extractors.core import ExtractorError, MissingCredentialError
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
@@ -203,3 +204,43 @@ def test_a_response_cut_mid_stream_is_an_error(
     with pytest.raises(ExtractorError, match=expected):
         _pull(con)
     assert con.execute("select count(*) from raw.databento_futures_ohlcv_1h").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"max_cost": "nan"}, "--max-cost must be a finite number >= 0, not nan"),
+        ({"max_cost": -0.5}, "--max-cost must be a finite number >= 0, not -0.5"),
+        ({"max_cost": "inf"}, "--max-cost must be a finite number >= 0"),
+        ({"start": "2025-13-01"}, "--start '2025-13-01' is not a date; use YYYY-MM-DD"),
+        ({"start": "2024-07-01"}, "--start 2024-07-01 must be before --end 2024-06-29"),
+        ({"end": "2024-06-19"}, "must be before --end 2024-06-19 .--end is exclusive"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_request(
+    con, gateway: HTTPServer, overrides: dict, expected: str
+) -> None:
+    # GIVEN a gateway that would price any request cheaply
+    gateway.expect_request(COST_PATH, method="POST").respond_with_response(_cost(0.5))
+    # WHEN a pull is asked with a guard-breaking cost or a bad window
+    with pytest.raises(ExtractorError, match=expected):
+        _pull(con, **overrides)
+    # THEN no request was sent
+    assert gateway.log == []
+
+
+def test_a_connection_failure_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    # GIVEN a gateway address where nothing listens
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DATABENTO_API_KEY", "db-test-key-not-real")
+    monkeypatch.setenv(databento.GATEWAY_VARIABLE, f"https://127.0.0.1:{port}")
+    argv = ["--db", str(tmp_path / "cli.duckdb"), "-q", "ingest", "databento"]
+    argv += ["--schema", "ohlcv-1h", "--symbols", "ZL.v.0", "--start", "2024-06-19"]
+    argv += ["--end", "2024-06-29"]
+    # WHEN the pull runs, THEN it exits 1 with one line saying it could not connect
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("cbi: error: databento: could not price the request: cannot connect")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import databento
 
-from cbi.snapshot import SNAPSHOT_DATABENTO_DIR, SNAPSHOT_SYMBOLS, load_snapshot
 from extractors.databento import FUTURES_TABLES
+from extractors.snapshot import SNAPSHOT_DATABENTO_DIR, SNAPSHOT_SYMBOLS, load_snapshot
 
 SNAPSHOT_ROWS = 999_180  # data/snapshot/README.md
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from cbi.dbt import run_dbt
-from cbi.paths import SNAPSHOT_DIR
 from cbi.status import render_status
+from common.paths import SNAPSHOT_DIR
 from extractors import databento
 from extractors.core import connect
 

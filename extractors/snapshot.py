@@ -18,9 +18,9 @@ import numpy as np
 import zstandard
 from tqdm import tqdm
 
-from cbi.paths import SNAPSHOT_DIR
+from common.errors import ExtractorError
+from common.paths import SNAPSHOT_DIR
 from extractors import databento
-from extractors.core import ExtractorError
 
 log = logging.getLogger(__name__)
 
