@@ -1,7 +1,8 @@
 """`cbi status`: the bucket x source coverage table, read from `marts.bucket_coverage`.
 
-The table is computed by dbt (one definition of coverage); this module only prints it, on a
-read-only connection so it can run while nothing else holds the database for writing.
+The table is computed by dbt (one definition of coverage); this module only prints it, in the
+bucket order of seed `buckets` (column bucket_order), on a read-only connection so it can run
+while nothing else holds the database for writing.
 """
 
 from __future__ import annotations
@@ -22,16 +23,9 @@ select
     rows_last_30d,
     source_covered,
     bucket_covered,
-    bucket_in_training,
     coverage_as_of
 from marts.bucket_coverage
-order by
-    array_position(
-        ['crush', 'china', 'fx', 'fed', 'tariff', 'biofuel', 'energy', 'volatility'], bucket
-    ) nulls last,
-    bucket,
-    required_for_training desc,
-    source
+order by bucket_order, required_for_training desc, source
 """
 
 HEADERS = ("bucket", "source", "required", "last date", "rows 30d", "source is", "bucket is")
@@ -59,9 +53,10 @@ def render_status(db_path: Path) -> str:
     con = connect_read_only(db_path, "status")
     try:
         records = con.execute(COVERAGE_QUERY).fetchall()
-    except duckdb.CatalogException as exc:
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        # Binder: a table built by an older version of the project (a column is missing).
         raise UserError(
-            f"status: {db_path} has no marts.bucket_coverage; run `cbi build` first"
+            f"status: {db_path} has no current marts.bucket_coverage; run `cbi build` first"
         ) from exc
     finally:
         con.close()
@@ -74,7 +69,7 @@ def render_status(db_path: Path) -> str:
             last_date.isoformat() if last_date else "-",
             f"{rows_30d:,}",
             _mark(source_covered),
-            _mark(bucket_covered) + ("" if in_training else " (not trained)"),
+            _mark(bucket_covered) + ("" if bucket_covered else " (not trained)"),
         )
         for (
             bucket,
@@ -84,14 +79,13 @@ def render_status(db_path: Path) -> str:
             rows_30d,
             source_covered,
             bucket_covered,
-            in_training,
             _,
         ) in records
     ]
     buckets = {record[0]: record[6] for record in records}
     covered = sorted(bucket for bucket, flag in buckets.items() if flag)
     uncovered = sorted(bucket for bucket, flag in buckets.items() if not flag)
-    as_of = records[0][8].isoformat() if records and records[0][8] else "-"
+    as_of = records[0][7].isoformat() if records and records[0][7] else "-"
     summary = [
         f"Coverage as of {as_of} (last ZL trade date; window 30 days before it)",
         f"Buckets covered: {len(covered)}/{len(buckets)}"

@@ -1,6 +1,7 @@
-{#- Fails the build when a bucket listed in var training_buckets (default: the market-derived
-    buckets) is not covered: one of its required sources has no raw table or no rows in the
-    coverage window. Also fails when a listed bucket is missing from the coverage map. -#}
+{#- Fails the build when a bucket the seed `buckets` marks must_be_covered (the market-derived
+    buckets, whose data ships in the snapshot) is not covered: one of its required sources has
+    no raw table or no rows in the coverage window, or the bucket has no required source in the
+    coverage map (seed bucket_sources). One row per uncovered bucket and source. -#}
 
 with
 
@@ -10,27 +11,24 @@ coverage as (
 
 ),
 
-training_buckets as (
+required_buckets as (
 
-    select unnest([
-        {%- for bucket in var('training_buckets', [
-            'crush', 'china', 'fx', 'fed', 'biofuel', 'energy', 'volatility'
-        ]) %}'{{ bucket }}'{{ ', ' if not loop.last }}{% endfor -%}
-    ]) as bucket
+    select bucket from {{ ref('buckets') }}
+    where must_be_covered
 
 ),
 
 uncovered as (
 
     select
-        training_buckets.bucket,
+        required_buckets.bucket,
         coverage.source,
         coverage.last_available_date,
         coverage.rows_last_30d
-    from training_buckets
+    from required_buckets
     left join coverage
         on
-            training_buckets.bucket = coverage.bucket
+            required_buckets.bucket = coverage.bucket
             and coverage.required_for_training
     where coverage.bucket is null or not coverage.source_covered
 

@@ -15,18 +15,18 @@
     )
 {%- endmacro %}
 
-{#- Features are rounded to a fixed number of decimals (var feature_decimals, default 10) so
+{#- Features are rounded to a fixed number of decimals (var feature_decimals) so
     a rebuild on more data reproduces them bit for bit and unit tests can state exact values. -#}
 {% macro feature_round(expression) -%}
-    round({{ expression }}, {{ var('feature_decimals', 10) }})
+    round({{ expression }}, {{ var('feature_decimals') }})
 {%- endmacro %}
 
 {#- The condition under which a rolling statistic is computed: the window spans `days` rows and
-    at least a share var('min_window_coverage', 0.8) of them (rounded up) have a value. Daily
+    at least a share var('min_window_coverage') of them (rounded up) have a value. Daily
     returns are null across a roll that cannot be chained; one such day must not blank a
     63-day statistic for three months. `value_count` is the count of present values. -#}
 {% macro window_is_full(value_count, days, order_by='trade_date', partition_by=none) -%}
-    {%- set required = ((days * var('min_window_coverage', 0.8)) | round(0, 'ceil') | int) -%}
+    {%- set required = ((days * var('min_window_coverage')) | round(0, 'ceil') | int) -%}
     count(*) {{ trailing_window(days, order_by, partition_by) }} = {{ days }}
     and {{ value_count }} {{ trailing_window(days, order_by, partition_by) }} >= {{ required }}
 {%- endmacro %}

@@ -2,7 +2,7 @@
     exist yet gives a row with relation_exists = false and zero rows, so a source nobody has
     landed reads as "not covered" instead of failing the build. -#}
 {%- set relations_seed = ref('source_relations') -%}
-{%- set window_days = var('coverage_window_days', 30) -%}
+{%- set window_days = var('coverage_window_days') -%}
 {%- set relations = [] -%}
 {%- if execute and relation_exists(relations_seed.schema, relations_seed.identifier) -%}
     {%- set relations = run_query(

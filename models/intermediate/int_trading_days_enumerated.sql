@@ -4,7 +4,7 @@ calendar_sessions as (
 
     select trade_date
     from {{ ref('int_futures_sessions_aggregated') }}
-    where symbol = '{{ var("calendar_symbol", "ZL.v.0") }}'
+    where symbol = '{{ var("calendar_symbol") }}'
 
 ),
 

@@ -4,5 +4,5 @@ from cbi.training.metrics import summarize
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", schema="forecasts")
+    dbt.config(materialized="table")
     return summarize(dbt.ref("zl_backtest").df())

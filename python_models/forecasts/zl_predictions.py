@@ -6,7 +6,7 @@ from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", schema="forecasts")
+    dbt.config(materialized="table")
     profile = get_profile(dbt.config.get("training_profile"))
     return with_date_columns(
         latest_forecast(

@@ -8,7 +8,7 @@ from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", schema="training")
+    dbt.config(materialized="table")
     profile = get_profile(dbt.config.get("training_profile"))
     start = dbt.config.get("backtest_start") or profile.walk_forward_start
     end = dbt.config.get("backtest_end") or None

@@ -10,7 +10,7 @@ from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", schema="training")
+    dbt.config(materialized="table")
     bucket = dbt.ref("bucket_predictions").df()
     members = dbt.ref("member_predictions").df()
     meta = dbt.ref("meta_predictions").df()

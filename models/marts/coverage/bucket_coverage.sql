@@ -1,5 +1,11 @@
 with
 
+buckets as (
+
+    select * from {{ ref('buckets') }}
+
+),
+
 bucket_sources as (
 
     select * from {{ ref('bucket_sources') }}
@@ -29,6 +35,8 @@ source_coverage as (
 
     select
         bucket_sources.bucket,
+        buckets.bucket_order,
+        buckets.must_be_covered as bucket_must_be_covered,
         bucket_sources.source,
         bucket_sources.required_for_training,
         sources.last_available_date,
@@ -36,6 +44,7 @@ source_coverage as (
         coalesce(sources.relation_exists and sources.rows_last_30d > 0, false) as source_covered,
         sources.coverage_as_of
     from bucket_sources
+    left join buckets on bucket_sources.bucket = buckets.bucket
     left join sources on bucket_sources.source = sources.source
 
 ),
@@ -44,6 +53,7 @@ bucket_coverage as (
 
     select
         bucket,
+        bucket_order,
         source,
         required_for_training,
         last_available_date,
@@ -54,11 +64,7 @@ bucket_coverage as (
                 over (partition by bucket),
             true
         ) as bucket_covered,
-        bucket in (
-            {%- for bucket in var('training_buckets', [
-                'crush', 'china', 'fx', 'fed', 'biofuel', 'energy', 'volatility'
-            ]) %}'{{ bucket }}'{{ ', ' if not loop.last }}{% endfor -%}
-        ) as bucket_in_training,
+        bucket_must_be_covered,
         coverage_as_of
     from source_coverage
 

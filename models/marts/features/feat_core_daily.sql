@@ -1,10 +1,10 @@
-{%- set zl = var('calendar_symbol', 'ZL.v.0') -%}
+{%- set zl = var('calendar_symbol') -%}
 
 with
 
 zl_panel as (
 
-    select * from {{ ref('int_daily_panel_asof') }}
+    select * from {{ ref('int_futures_sessions_joined_asof') }}
     where symbol = '{{ zl }}'
 
 ),

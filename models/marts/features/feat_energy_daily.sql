@@ -4,7 +4,7 @@ with
 
 panel as (
 
-    select * from {{ ref('int_daily_panel_pivoted') }}
+    select * from {{ ref('int_futures_sessions_pivoted_to_trading_days') }}
 
 ),
 

@@ -18,7 +18,7 @@ zl_closes as (
         trade_date,
         close_price as close_cents_per_lb
     from {{ ref('int_futures_sessions_aggregated') }}
-    where symbol = '{{ var("calendar_symbol", "ZL.v.0") }}'
+    where symbol = '{{ var("calendar_symbol") }}'
 
 ),
 

@@ -3,7 +3,7 @@
     'log_return_1d_roll_free', 'available_at', 'age_days'
 ] -%}
 {%- set symbol_columns = [] -%}
-{%- for symbol, prefix in market_symbols().items() -%}
+{%- for symbol, prefix in var('market_symbols').items() -%}
     {%- for column in panel_columns -%}
         {%- do symbol_columns.append(
             'any_value(panel.' ~ column ~ ") filter (where panel.symbol = '" ~ symbol ~ "') as "
@@ -16,7 +16,7 @@ with
 
 panel as (
 
-    select * from {{ ref('int_daily_panel_asof') }}
+    select * from {{ ref('int_futures_sessions_joined_asof') }}
 
 ),
 
