@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from pathlib import Path
 
 from common.errors import UserError
 from common.paths import resolve_db
+from extractors import SOURCES
 
 log = logging.getLogger("cbi")
 
 
-def _ingest_databento(args: argparse.Namespace) -> int:
-    from extractors import databento
+def _ingest(args: argparse.Namespace) -> int:
     from extractors.core import connect
 
-    con = connect(resolve_db(args.db))
-    if args.from_dir:
-        databento.import_directory(con, Path(args.from_dir))
-        return 0
-    missing = [name for name in ("schema", "symbols", "start", "end") if not getattr(args, name)]
-    if missing:
-        flags = ", ".join(f"--{name}" for name in missing)
-        raise UserError(f"ingest databento: give --from-dir DIR, or {flags} for a live pull")
-    databento.pull(
-        con,
-        schema=args.schema,
-        symbols=[s.strip() for s in args.symbols.split(",") if s.strip()],
-        start=args.start,
-        end=args.end,
-        stype_in=args.stype_in,
-        max_cost=args.max_cost,
-    )
+    extractor = importlib.import_module(args.extractor)
+    extractor.ingest(connect(resolve_db(args.db)), args)
     return 0
 
 
@@ -77,8 +62,6 @@ def _backtest(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    import importlib
-
     benchmark = importlib.import_module(f"cbi.benchmarks.{args.what}")
     return benchmark.run(db=args.db, source_dir=args.from_dir)
 
@@ -100,29 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="land source data into raw.* tables")
     sources = ingest.add_subparsers(dest="source", required=True, metavar="SOURCE")
 
-    dbn = sources.add_parser(
-        "databento",
-        help="Databento GLBX.MDP3 bars: import a batch folder or pull live",
-        description="Import every *.dbn / *.dbn.zst file in a folder (--from-dir), or pull "
-        "from the live API with DATABENTO_API_KEY (--schema --symbols --start --end).",
-    )
-    dbn.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
-    dbn.add_argument("--schema", choices=["ohlcv-1d", "ohlcv-1h"], help="bar schema (live)")
-    dbn.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
-    dbn.add_argument("--start", help="first date, YYYY-MM-DD (live)")
-    dbn.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
-    dbn.add_argument(
-        "--stype-in",
-        default="continuous",
-        choices=["continuous", "parent", "raw_symbol"],
-        help="symbology of --symbols (default continuous; ZL.OPT needs parent)",
-    )
-    dbn.add_argument(
-        "--max-cost",
-        default="1.0",
-        help="refuse a live pull priced above this many US dollars, a number >= 0 (default 1.0)",
-    )
-    dbn.set_defaults(handler=_ingest_databento)
+    for module_name in SOURCES:
+        extractor = importlib.import_module(module_name)
+        command = sources.add_parser(
+            extractor.COMMAND, help=extractor.HELP, description=extractor.DESCRIPTION
+        )
+        extractor.add_arguments(command)
+        command.set_defaults(handler=_ingest, extractor=module_name)
 
     snap = sources.add_parser("snapshot", help="load the bundled real snapshot (offline default)")
     snap.set_defaults(handler=_ingest_snapshot)

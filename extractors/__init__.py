@@ -1,0 +1,13 @@
+"""Extractors: fetch or import one source, parse it, land its rows idempotently in raw.*.
+
+SOURCES lists the extractor modules; `cbi ingest` offers one subcommand per module, and
+`cbi ingest snapshot` imports `data/snapshot/<COMMAND>/` through each module's `import_path`.
+Every module defines:
+
+- COMMAND, HELP, DESCRIPTION: the subcommand and its help text;
+- add_arguments(parser): its flags (a live window, `--from-file PATH` or `--from-dir DIR`);
+- ingest(con, args) -> rows: what the subcommand does (import the path given, else pull live);
+- import_path(con, path) -> rows: import a file or folder the publisher distributes.
+"""
+
+SOURCES = ("extractors.databento",)

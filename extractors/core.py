@@ -119,17 +119,45 @@ def _record(
     )
 
 
-def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Land `frame` into `table` by its primary key: new keys insert, existing keys update.
+# Columns that say where and when a row was loaded, not what it says: a re-load that differs
+# only in these changes nothing.
+LOAD_COLUMNS = ("source", "loaded_at")
 
-    Re-landing the same rows changes nothing, so every load is idempotent.
+
+def merge_rows(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: tuple[str, ...]
+) -> int:
+    """Insert new keys and update changed rows; rows equal to what is stored are left alone.
+
+    Equality ignores the LOAD_COLUMNS, so re-importing a file, or an overlapping file with the
+    same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
+    refused. Returns the rows written.
     """
     if frame.empty:
         return 0
+    duplicated = frame.duplicated(list(key))
+    if duplicated.any():
+        first = frame.loc[duplicated, list(key)].iloc[0].tolist()
+        where = frame["source"].iloc[0] if "source" in frame else table
+        raise ExtractorError(
+            f"{table}: {where} has {int(duplicated.sum())} duplicate ({', '.join(key)}) keys, "
+            f"e.g. {first}"
+        )
+    columns = list(frame.columns)
+    compared = [c for c in columns if c not in key and c not in LOAD_COLUMNS]
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)
+    differs = " or ".join(f'{table}."{c}" is distinct from excluded."{c}"' for c in compared)
+    conflict = f"do update set {updates} where {differs}" if compared else "do nothing"
     con.register("_landing", frame)
     try:
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f"insert or replace into {table} ({columns}) select {columns} from _landing")
+        written = con.execute(
+            f"""
+            insert into {table} ({column_list})
+            select {column_list} from _landing
+            on conflict ({", ".join(key)}) {conflict}
+            """
+        ).fetchone()[0]
     finally:
         con.unregister("_landing")
-    return len(frame)
+    return int(written)

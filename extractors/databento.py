@@ -15,6 +15,7 @@ size, `sha256:` hash), every file is also checked against its size and hash.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import logging
@@ -35,12 +36,18 @@ from tqdm import tqdm
 
 from common.errors import ExtractorError, MissingCredentialError, UserError, network_errors
 from common.validate import arguments_of, date_window, non_negative_amount
-from extractors.core import recorded_load
+from extractors.core import merge_rows, recorded_load
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SOURCE = "databento"
+COMMAND = "databento"
+HELP = "Databento GLBX.MDP3 bars: import a batch folder or pull live"
+DESCRIPTION = (
+    "Import every *.dbn / *.dbn.zst file in a folder (--from-dir), or pull from the live API "
+    "with DATABENTO_API_KEY (--schema --symbols --start --end)."
+)
 DATASET = "GLBX.MDP3"
 API_KEY_VARIABLE = "DATABENTO_API_KEY"
 # Base URL of the historical API; tests point it at a local server. Must be https.
@@ -52,8 +59,6 @@ FUTURES_TABLES = {
 }
 OPTIONS_TABLE = "raw.databento_options_ohlcv_1d"
 KEY = ("symbol", "ts_event")
-# Columns that do not describe the bar: a re-load that differs only in these changes nothing.
-LOAD_COLUMNS = ("source", "loaded_at")
 
 _FUTURES_COLUMNS = """
     symbol        varchar not null,
@@ -236,7 +241,7 @@ def _utc(ns: int) -> str:
     return pd.Timestamp(ns, unit="ns", tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
-def import_directory(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
+def import_path(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
     """Import every `*.dbn` / `*.dbn.zst` file in `directory`; return the rows landed.
 
     Each file is one recorded load (its file name is the window), routed by the schema in its
@@ -405,8 +410,8 @@ def land_store(
         if schema != "ohlcv-1d":
             raise ExtractorError(f"databento: {source}: option bars are only taken as ohlcv-1d")
         options = _join_definitions(bars, definitions, source)
-        return merge_rows(con, OPTIONS_TABLE, options.assign(loaded_at=loaded_at))
-    return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at))
+        return merge_rows(con, OPTIONS_TABLE, options.assign(loaded_at=loaded_at), KEY)
+    return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at), KEY)
 
 
 def bars_frame(store: databento.DBNStore, source: str) -> pd.DataFrame:
@@ -505,40 +510,6 @@ def _join_definitions(
             "source": joined["source"],
         }
     )
-
-
-def merge_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Insert new keys and update changed rows; rows equal to what is stored are left alone.
-
-    Equality ignores `source` and `loaded_at`, so re-importing a file, or an overlapping file
-    with the same bars, changes nothing at all. Returns the rows written.
-    """
-    if frame.empty:
-        return 0
-    duplicated = frame.duplicated(list(KEY))
-    if duplicated.any():
-        first = frame.loc[duplicated, list(KEY)].iloc[0].tolist()
-        raise ExtractorError(
-            f"databento: {frame['source'].iloc[0]} has {int(duplicated.sum())} duplicate "
-            f"(symbol, ts_event) keys, e.g. {first}"
-        )
-    columns = list(frame.columns)
-    compared = [c for c in columns if c not in KEY and c not in LOAD_COLUMNS]
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in KEY)
-    differs = " or ".join(f'{table}."{c}" is distinct from excluded."{c}"' for c in compared)
-    con.register("_landing", frame)
-    try:
-        written = con.execute(
-            f"""
-            insert into {table} ({column_list})
-            select {column_list} from _landing
-            on conflict ({", ".join(KEY)}) do update set {updates} where {differs}
-            """
-        ).fetchone()[0]
-    finally:
-        con.unregister("_landing")
-    return int(written)
 
 
 def pull(
@@ -655,3 +626,42 @@ def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
             f"databento: could not {step}: the response is not readable DBN ({exc}); "
             "it was probably cut off, retry"
         ) from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `cbi ingest databento`."""
+    parser.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
+    parser.add_argument("--schema", choices=_BAR_SCHEMAS, help="bar schema (live)")
+    parser.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
+    parser.add_argument("--start", help="first date, YYYY-MM-DD (live)")
+    parser.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
+    parser.add_argument(
+        "--stype-in",
+        default="continuous",
+        choices=["continuous", "parent", "raw_symbol"],
+        help="symbology of --symbols (default continuous; ZL.OPT needs parent)",
+    )
+    parser.add_argument(
+        "--max-cost",
+        default="1.0",
+        help="refuse a live pull priced above this many US dollars, a number >= 0 (default 1.0)",
+    )
+
+
+def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    """`cbi ingest databento`: import a folder, or pull live when no folder is given."""
+    if args.from_dir:
+        return import_path(con, Path(args.from_dir))
+    missing = [name for name in ("schema", "symbols", "start", "end") if not getattr(args, name)]
+    if missing:
+        flags = ", ".join(f"--{name}" for name in missing)
+        raise ExtractorError(f"databento: give --from-dir DIR, or {flags} for a live pull")
+    return pull(
+        con,
+        schema=args.schema,
+        symbols=[s.strip() for s in args.symbols.split(",") if s.strip()],
+        start=args.start,
+        end=args.end,
+        stype_in=args.stype_in,
+        max_cost=args.max_cost,
+    )

@@ -8,6 +8,7 @@ mappings) cut down to those symbols. It is loaded by the same parser as a batch 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from tqdm import tqdm
 
 from common.errors import ExtractorError
 from common.paths import SNAPSHOT_DIR
-from extractors import databento
+from extractors import SOURCES, databento
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,25 @@ _HEADER_FIELDS = [
 
 
 def load_snapshot(con: duckdb.DuckDBPyConnection) -> int:
-    """Import the bundled snapshot (data/snapshot/databento/) into raw.*; return rows landed."""
+    """Import the bundled snapshot into raw.*: data/snapshot/<COMMAND>/ of every extractor.
+
+    Returns the rows landed. The Databento folder is required (the prices are the target);
+    a source whose folder is absent is skipped with a log line.
+    """
     if not SNAPSHOT_DATABENTO_DIR.is_dir():
         raise ExtractorError(
             f"snapshot: {SNAPSHOT_DATABENTO_DIR} is missing; rebuild it with "
             "`python scripts/make_snapshot.py --source <Databento batch folder>`"
         )
-    return databento.import_directory(con, SNAPSHOT_DATABENTO_DIR)
+    total = 0
+    for module_name in SOURCES:
+        extractor = importlib.import_module(module_name)
+        folder = SNAPSHOT_DIR / extractor.COMMAND
+        if not folder.is_dir():
+            log.info("snapshot: no %s folder in %s; skipped", extractor.COMMAND, SNAPSHOT_DIR)
+            continue
+        total += extractor.import_path(con, folder)
+    return total
 
 
 @dataclass

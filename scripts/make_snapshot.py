@@ -51,7 +51,7 @@ def verify(source: Path, snapshot: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for name, folder in (("batch", source), ("snapshot", snapshot)):
             con = connect(Path(tmp) / f"{name}.duckdb")
-            databento.import_directory(con, folder)
+            databento.import_path(con, folder)
             con.close()
         con = connect(Path(tmp) / "compare.duckdb")
         con.execute(f"attach '{tmp}/batch.duckdb' as batch (read_only)")

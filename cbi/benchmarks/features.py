@@ -49,7 +49,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
 
         started = time.perf_counter()
         con = connect(bench_db)
-        raw_rows = databento.import_directory(con, source)
+        raw_rows = databento.import_path(con, source)
         con.close()
         load_seconds = time.perf_counter() - started
         log.info("bench features: loaded %s raw rows from %s", f"{raw_rows:,}", source)

@@ -37,7 +37,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         path = Path(db) if db else Path(tmp) / "bench.duckdb"
         con = connect(path)
         started = time.perf_counter()
-        databento.import_directory(con, source)
+        databento.import_path(con, source)
         seconds = time.perf_counter() - started
         rows, symbols = 0, 0
         for table in databento.FUTURES_TABLES.values():

@@ -48,7 +48,7 @@ def test_real_slice_lands_bars_in_exchange_units(con, tmp_path: Path) -> None:
     # GIVEN a folder holding the real slice
     folder = _folder(tmp_path, "batch", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
     # WHEN it is imported
-    rows = databento.import_directory(con, folder)
+    rows = databento.import_path(con, folder)
     # THEN every record lands once in the hourly table, keyed by the requested symbol
     assert rows == REAL_SLICE_ROWS
     summary = con.execute(
@@ -76,7 +76,7 @@ def test_real_slice_lands_bars_in_exchange_units(con, tmp_path: Path) -> None:
 
 def test_instrument_follows_the_symbol_mapping_of_the_day(con, tmp_path: Path) -> None:
     # GIVEN the real slice, whose metadata moves ZL.v.0 to contract 752937 on 2024-06-24
-    databento.import_directory(
+    databento.import_path(
         con, _folder(tmp_path, "b", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
     )
     # THEN bars of 2024-06-21 (UTC) carry the old contract and bars of 2024-06-24 the new one
@@ -95,10 +95,10 @@ def test_instrument_follows_the_symbol_mapping_of_the_day(con, tmp_path: Path) -
 
 def test_importing_twice_changes_nothing(con, tmp_path: Path) -> None:
     folder = _folder(tmp_path, "batch", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
-    databento.import_directory(con, folder)
+    databento.import_path(con, folder)
     before = _table(con)
     # WHEN the same folder is imported again
-    rows = databento.import_directory(con, folder)
+    rows = databento.import_path(con, folder)
     # THEN not a single value changes, not even loaded_at, and the second load lands 0 rows
     assert rows == 0
     assert _table(con) == before
@@ -121,7 +121,7 @@ def test_overlapping_files_merge(con, tmp_path: Path) -> None:
         },
     )
     # WHEN both are imported
-    databento.import_directory(con, folder)
+    databento.import_path(con, folder)
     # THEN each bar is there once, and the overlap wrote nothing new
     assert con.execute(f"select count(*) from {HOURLY}").fetchone()[0] == REAL_SLICE_ROWS
     assert con.execute("select rows_landed from ops.load_log order by load_id").fetchall() == [
@@ -132,10 +132,10 @@ def test_overlapping_files_merge(con, tmp_path: Path) -> None:
 
 def test_a_changed_bar_is_updated(con, tmp_path: Path) -> None:
     folder = _folder(tmp_path, "batch", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
-    databento.import_directory(con, folder)
+    databento.import_path(con, folder)
     con.execute(f"update {HOURLY} set close = close + 1 where symbol = 'ZS.v.0'")
     # WHEN the folder is imported again, the stored values that differ from the file are fixed
-    rows = databento.import_directory(con, folder)
+    rows = databento.import_path(con, folder)
     assert (
         rows == con.execute(f"select count(*) from {HOURLY} where symbol = 'ZS.v.0'").fetchone()[0]
     )
@@ -162,7 +162,7 @@ def test_bad_file_fails_without_touching_loaded_rows(
     con, tmp_path: Path, name: str, payload: bytes, problem: str
 ) -> None:
     # GIVEN rows from an earlier load, and a folder with a good file followed by a bad one
-    databento.import_directory(
+    databento.import_path(
         con, _folder(tmp_path, "first", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
     )
     before = _table(con)
@@ -171,7 +171,7 @@ def test_bad_file_fails_without_touching_loaded_rows(
     )
     # WHEN it is imported
     with pytest.raises(ExtractorError) as error:
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     # THEN the error names the file and the problem, a failed load is recorded,
     # and the table holds exactly the rows it held before
     assert f"z-{name}" in str(error.value)
@@ -210,7 +210,7 @@ def test_option_bars_join_their_definitions(con, tmp_path: Path) -> None:
         },
     )
     # WHEN the folder is imported
-    rows = databento.import_directory(con, folder)
+    rows = databento.import_path(con, folder)
     # THEN the option bars land with strike, expiry, call/put and underlying
     assert rows == 4
     landed = con.execute(
@@ -233,7 +233,7 @@ def test_option_bars_without_definitions_are_refused(con, tmp_path: Path) -> Non
         tmp_path, "options", {"constructed_zl_opt.ohlcv-1d.dbn.zst": constructed_option_bars()}
     )
     with pytest.raises(ExtractorError, match="no definition records"):
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     assert _table(con, databento.OPTIONS_TABLE) == []
 
 
@@ -264,10 +264,10 @@ def test_a_file_cut_at_a_frame_boundary_is_an_error(con, tmp_path: Path) -> None
     folder = _folder(tmp_path, "batch", {"cut.ohlcv-1h.dbn.zst": cut})
     # WHEN it is imported, THEN it fails naming the file and the gap, and nothing lands
     with pytest.raises(ExtractorError, match=r"cut.ohlcv-1h.dbn.zst stops early: its last bar"):
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     assert _table(con) == []
     # AND the same records framed in two whole frames land completely
-    assert databento.import_directory(con, _folder(tmp_path, "ok", {"w.dbn.zst": whole})) == (
+    assert databento.import_path(con, _folder(tmp_path, "ok", {"w.dbn.zst": whole})) == (
         REAL_SLICE_ROWS
     )
 
@@ -279,7 +279,7 @@ def test_one_bad_file_does_not_stop_the_others(con, tmp_path: Path) -> None:
     folder = _folder(tmp_path, "batch", files)
     # WHEN the folder is imported, THEN the good file lands and the error lists the bad one
     with pytest.raises(ExtractorError, match=r"1 of 2 files .* failed .*a-bad.ohlcv-1h"):
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     assert len(_table(con)) == REAL_SLICE_ROWS
     fates = con.execute("select load_window, status from ops.load_log order by load_window")
     assert fates.fetchall() == [("a-bad.ohlcv-1h.dbn.zst", "failed"), ("b-good.dbn.zst", "ok")]
@@ -306,7 +306,7 @@ def test_a_manifest_catches_a_short_file_and_a_missing_one(con, tmp_path: Path) 
     )
     # WHEN it is imported, THEN the whole file lands and the other two are named
     with pytest.raises(ExtractorError) as error:
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     message = str(error.value)
     assert "2 of 3 files" in message
     assert "b.dbn.zst is" in message and "manifest.json lists" in message
@@ -316,7 +316,7 @@ def test_a_manifest_catches_a_short_file_and_a_missing_one(con, tmp_path: Path) 
     (folder / "b.dbn.zst").write_bytes(payload[:-1] + b"\0")
     (folder / "c.dbn.zst").write_bytes(payload)
     with pytest.raises(ExtractorError, match="b.dbn.zst does not match its sha256"):
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
 
 
 def test_a_header_that_disagrees_with_its_records_is_refused(con, tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_a_header_that_disagrees_with_its_records_is_refused(con, tmp_path: Path
     folder = _folder(tmp_path, "batch", {"relabelled.dbn.zst": payload})
     # WHEN it is imported, THEN it is refused and nothing lands in either table
     with pytest.raises(ExtractorError, match="header says ohlcv-1d but 266 of 266 records"):
-        databento.import_directory(con, folder)
+        databento.import_path(con, folder)
     assert _table(con) == [] and _table(con, databento.FUTURES_TABLES["ohlcv-1d"]) == []
 
 

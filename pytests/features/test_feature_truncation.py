@@ -83,7 +83,7 @@ def built_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
 
     full_db = tmp / "full.duckdb"
     con = connect(full_db)
-    databento.import_directory(con, slice_dir)
+    databento.import_path(con, slice_dir)
     con.close()
 
     cut_db = tmp / "cut.duckdb"
