@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import logging
 import sys
 import tempfile
 from pathlib import Path
 
-from extractors import databento
+from extractors import SOURCES, databento
 from extractors.core import connect
 from extractors.snapshot import (
     SNAPSHOT_DATABENTO_DIR,
@@ -71,6 +72,12 @@ def verify(source: Path, snapshot: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", required=True, type=Path, help="Databento batch folder")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=PROJECT_DIR.parent / "shared" / "data",
+        help="folder of the other sources' real files (default ../shared/data)",
+    )
     parser.add_argument("--dest", type=Path, default=SNAPSHOT_DATABENTO_DIR)
     parser.add_argument("--no-verify", action="store_true", help="skip the comparison")
     parser.add_argument("--fixture", action="store_true", help="also cut the test fixture")
@@ -92,7 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_verify and verify(args.source, args.dest):
         log.error("verify: the snapshot does not reproduce the batch rows")
         return 1
+    cut_fundamentals(args.shared, args.dest.parent)
     return 0
+
+
+def cut_fundamentals(shared: Path, snapshot: Path) -> None:
+    """Every other extractor cuts its real files from `shared` into snapshot/<COMMAND>/."""
+    for module_name in SOURCES:
+        extractor = importlib.import_module(module_name)
+        if module_name != databento.__name__:
+            extractor.cut_snapshot(shared, snapshot / extractor.COMMAND)
+            log.info("snapshot: %s cut into %s", extractor.COMMAND, snapshot / extractor.COMMAND)
 
 
 if __name__ == "__main__":
