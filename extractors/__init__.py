@@ -7,7 +7,9 @@ Every module defines:
 - COMMAND, HELP, DESCRIPTION: the subcommand and its help text;
 - add_arguments(parser): its flags (a live window, `--from-file PATH` or `--from-dir DIR`);
 - ingest(con, args) -> rows: what the subcommand does (import the path given, else pull live);
-- import_path(con, path) -> rows: import a file or folder the publisher distributes.
+- import_path(con, path) -> rows: import a file or folder the publisher distributes;
+- cut_snapshot(shared, destination) (all but databento, which has its own cutter): copy the
+  real files `scripts/make_snapshot.py` bundles, trimmed to what the models use.
 """
 
 SOURCES = ("extractors.databento",)
