@@ -1,10 +1,12 @@
-"""Rebuild the bundled snapshot (data/snapshot/databento/) from a Databento batch folder.
+"""Rebuild the bundled snapshot (data/snapshot/) from the real files in ../shared/data.
 
     python scripts/make_snapshot.py --source ../shared/data/databento/GLBX-20251216-WEJLAFALCV
 
 Keeps the unchanged hourly records of the continuous symbols in
 `extractors.snapshot.SNAPSHOT_SYMBOLS`, one zstd DBN file per year. Then it checks the result:
-the snapshot, imported by the same parser, must give exactly the rows the whole batch gives for those symbols (skip with --no-verify).
+the snapshot, imported by the same parser, must give exactly the rows the whole batch gives for
+those symbols (skip with --no-verify). Every other extractor then cuts its own real files from
+`--shared` into data/snapshot/<source>/ (its `cut_snapshot`).
 
 `--fixture` also cuts the small real slice the parser tests use from the snapshot it just wrote.
 """
