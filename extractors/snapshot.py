@@ -16,19 +16,27 @@ from pathlib import Path
 import databento_dbn
 import duckdb
 import numpy as np
+import yaml
 import zstandard
 from tqdm import tqdm
 
 from common.errors import ExtractorError
-from common.paths import SNAPSHOT_DIR
+from common.paths import PROJECT_DIR, SNAPSHOT_DIR
 from extractors import SOURCES, databento
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_DATABENTO_DIR = SNAPSHOT_DIR / "databento"
+
+
+def market_symbols() -> tuple[str, ...]:
+    """THE market symbol list: the `market_symbols` var of dbt_project.yml, in its order."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return tuple(project["vars"]["market_symbols"])
+
+
 # ROOT.v.0 continuous front months the Big 8 buckets and the target need.
-SNAPSHOT_ROOTS = ("ZL", "ZS", "ZM", "HG", "6L", "6E", "6J", "ZQ", "ZT", "ZN", "CL", "HO", "RB")
-SNAPSHOT_SYMBOLS = tuple(f"{root}.v.0" for root in SNAPSHOT_ROOTS)
+SNAPSHOT_SYMBOLS = market_symbols()
 ZSTD_LEVEL = 19
 
 # Leading fields of every DBN record (the record header) plus the OHLCV body, as stored.
