@@ -65,14 +65,33 @@ def fetch(
     shown = url.split("?", 1)[0]
     with network_errors(source, f"fetch {shown}"):
         response = http.get(url, params=params, headers=headers, timeout=TIMEOUT_S)
-    if response.status_code >= 400:
-        hint = _HINTS.get(response.status_code)
-        if hint is None:
-            hint = "the server is failing; retry later" if response.status_code >= 500 else ""
-        raise ExtractorError(
-            f"{source}: {shown} answered HTTP {response.status_code}"
-            + (f" ({hint})" if hint else "")
-        )
+    _check_status(response, source, shown)
+    return response
+
+
+def _check_status(response: requests.Response, source: str, shown: str) -> None:
+    """Any answer but 2xx/3xx is one ExtractorError line with a hint for the status."""
+    if response.status_code < 400:
+        return
+    hint = _HINTS.get(response.status_code)
+    if hint is None:
+        hint = "the server is failing; retry later" if response.status_code >= 500 else ""
+    raise ExtractorError(
+        f"{source}: {shown} answered HTTP {response.status_code}" + (f" ({hint})" if hint else "")
+    )
+
+
+def post_json(
+    http: requests.Session, source: str, url: str, payload: Any, *, shown: str | None = None
+) -> requests.Response:
+    """POST `payload` as JSON (not retried: a repeated POST may act twice); errors as `fetch`.
+
+    `shown` names the URL in errors when the URL itself is a secret (a webhook).
+    """
+    shown = shown or url.split("?", 1)[0]
+    with network_errors(source, f"post to {shown}"):
+        response = http.post(url, json=payload, timeout=TIMEOUT_S)
+    _check_status(response, source, shown)
     return response
 
 
