@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from common.errors import UserError
@@ -58,6 +59,17 @@ def _backtest(args: argparse.Namespace) -> int:
     from cbi.backtest import run_backtest
 
     run_backtest(resolve_db(args.db), start=args.start, end=args.end, profile=args.profile)
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from cbi.sync import sync
+
+    shared = args.shared or os.environ.get("CBI_SHARED_DB")
+    if not shared:
+        raise UserError("sync: give --shared DB (e.g. md:cbi) or set CBI_SHARED_DB")
+    for copied in sync(resolve_db(args.db), shared, args.direction):
+        print(f"{args.direction} {copied.table}: {copied.how}, {copied.rows:,} rows")
     return 0
 
 
@@ -115,6 +127,16 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--end", required=True, help="last as-of date, YYYY-MM-DD")
     backtest.add_argument("--profile", default="fast", choices=["fast", "full"])
     backtest.set_defaults(handler=_backtest)
+
+    sync = commands.add_parser(
+        "sync",
+        help="mirror raw tables from a shared database (MotherDuck) and push forecasts back",
+        description="pull: raw.* and the forecast log from --shared into --db (for training "
+        "locally); push: the forecast, backtest and monitoring tables from --db to --shared.",
+    )
+    sync.add_argument("direction", choices=["pull", "push"])
+    sync.add_argument("--shared", help="the shared database (default $CBI_SHARED_DB), e.g. md:cbi")
+    sync.set_defaults(handler=_sync)
 
     bench = commands.add_parser("bench", help="benchmarks that print a table")
     bench.add_argument("what", choices=["ingest", "features", "forecast"])
