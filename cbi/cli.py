@@ -62,6 +62,16 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _daily(args: argparse.Namespace) -> int:
+    from cbi.daily import run_daily
+
+    run = run_daily(resolve_db(args.db), refit=args.refit, ingest=not args.no_ingest)
+    print(run.summary())
+    for failure in run.failures:
+        print(f"cbi daily: {failure}", file=sys.stderr)
+    return 1 if run.failures else 0
+
+
 def _sync(args: argparse.Namespace) -> int:
     from cbi.sync import sync
 
@@ -127,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--end", required=True, help="last as-of date, YYYY-MM-DD")
     backtest.add_argument("--profile", default="fast", choices=["fast", "full"])
     backtest.set_defaults(handler=_backtest)
+
+    daily = commands.add_parser(
+        "daily",
+        help="the scheduled run: ingest, build, forecast, alerts (see README)",
+        description="Incremental ingest of every configured source, dbt build (refit only "
+        "when the profile's cadence says so), freshness and monitoring checks, alerts. One "
+        "summary line; exit 1 when a step failed.",
+    )
+    daily.add_argument("--refit", action="store_true", help="refit every model now")
+    daily.add_argument("--no-ingest", action="store_true", help="skip the ingest step")
+    daily.set_defaults(handler=_daily)
 
     sync = commands.add_parser(
         "sync",

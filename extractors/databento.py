@@ -16,6 +16,7 @@ size, `sha256:` hash), every file is also checked against its size and hash.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -35,6 +36,7 @@ import zstandard
 from tqdm import tqdm
 
 from common.errors import ExtractorError, MissingCredentialError, UserError, network_errors
+from common.project import market_symbols
 from common.validate import arguments_of, date_window, non_negative_amount
 from extractors.core import merge_rows, recorded_load
 
@@ -50,6 +52,9 @@ DESCRIPTION = (
 )
 DATASET = "GLBX.MDP3"
 API_KEY_VARIABLE = "DATABENTO_API_KEY"
+CREDENTIAL = API_KEY_VARIABLE
+# Most a daily update may spend, in US dollars (default 1.0).
+MAX_COST_VARIABLE = "CBI_DATABENTO_MAX_COST"
 # Base URL of the historical API; tests point it at a local server. Must be https.
 GATEWAY_VARIABLE = "DATABENTO_GATEWAY"
 
@@ -664,4 +669,32 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         end=args.end,
         stype_in=args.stype_in,
         max_cost=args.max_cost,
+    )
+
+
+def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
+    """The daily pull: hourly bars of the market symbols from the last loaded day to today.
+
+    The last loaded day is pulled again (its late bars may have been missing); re-landing
+    unchanged bars changes nothing. Priced first and refused above $CBI_DATABENTO_MAX_COST.
+    """
+    ensure_tables(con)
+    table = FUTURES_TABLES["ohlcv-1h"]
+    last = con.execute(f"select max(ts_event) from {table}").fetchone()[0]
+    if last is None:
+        raise ExtractorError(
+            f"databento: {table} is empty; load a history first (cbi ingest snapshot, or "
+            "cbi ingest databento --from-dir DIR)"
+        )
+    end = today or dt.datetime.now(dt.UTC).date()
+    start = last.astimezone(dt.UTC).date()
+    if start >= end:
+        return 0
+    return pull(
+        con,
+        schema="ohlcv-1h",
+        symbols=list(market_symbols()),
+        start=start.isoformat(),
+        end=end.isoformat(),
+        max_cost=os.environ.get(MAX_COST_VARIABLE, "1.0"),
     )

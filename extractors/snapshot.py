@@ -16,23 +16,17 @@ from pathlib import Path
 import databento_dbn
 import duckdb
 import numpy as np
-import yaml
 import zstandard
 from tqdm import tqdm
 
 from common.errors import ExtractorError
-from common.paths import PROJECT_DIR, SNAPSHOT_DIR
+from common.paths import SNAPSHOT_DIR
+from common.project import market_symbols
 from extractors import SOURCES, databento
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_DATABENTO_DIR = SNAPSHOT_DIR / "databento"
-
-
-def market_symbols() -> tuple[str, ...]:
-    """THE market symbol list: the `market_symbols` var of dbt_project.yml, in its order."""
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
-    return tuple(project["vars"]["market_symbols"])
 
 
 # ROOT.v.0 continuous front months the Big 8 buckets and the target need.

@@ -1,0 +1,295 @@
+"""`cbi daily`: the scheduled run. Ingest what is configured, build, forecast, report, alert.
+
+Steps, each reported in the summary line:
+
+1. ingest: every extractor with an `update` (incremental live pull) whose key is set, or whose
+   import folder `$CBI_IMPORT_DIR/<source>/` exists; the others are listed as not configured.
+   A failed source is reported and the run goes on with what the database already holds.
+2. build: `dbt build` of staging, panel and marts, then the models. The models reuse the
+   fitted models behind the last refit unless the profile's cadence says a refit is due (or
+   `--refit`); see `cbi.training` for how a fit is reused.
+3. freshness: `dbt source freshness`; a source staler than its cadence allows is an alert.
+4. monitoring and alerts: a bucket that lost coverage since the last run, a P50 that moved
+   more than `CBI_P50_MOVE_PCT` % (default 5) from the previous forecast, live accuracy worse
+   than the walk-forward record (forecasts.zl_live_accuracy), a failed step.
+
+A lock file beside the database keeps two runs from writing at once; a failed dbt step puts
+the database back as it was before that step (`cbi.dbt`), so the next run starts from there.
+Exit code 0 when every configured step succeeded, else 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import importlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from cbi.alerts import Event, send_alerts
+from cbi.dbt import run_dbt
+from common.db import connect_read_only, connect_writable
+from common.errors import UserError
+from common.paths import PROJECT_DIR, is_motherduck
+from extractors import SOURCES
+
+log = logging.getLogger(__name__)
+
+IMPORT_DIR_VARIABLE = "CBI_IMPORT_DIR"
+P50_MOVE_VARIABLE = "CBI_P50_MOVE_PCT"
+
+STATE_DDL = """
+create schema if not exists ops;
+create table if not exists ops.coverage_log (
+    run_day date not null,
+    bucket  varchar not null,
+    covered boolean not null,
+    primary key (run_day, bucket)
+);
+"""
+
+
+@dataclass
+class Run:
+    """What a daily run did: one entry per step, then the events to alert on."""
+
+    steps: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def failed(self, step: str, error: str) -> None:
+        self.steps.append(f"{step} FAILED")
+        self.failures.append(f"{step}: {error}")
+        self.events.append(Event("run_failed", step, error))
+
+    def summary(self) -> str:
+        status = "FAILED" if self.failures else "ok"
+        return f"daily {status}: " + "; ".join(self.steps)
+
+
+def run_daily(
+    db_path: Path, *, refit: bool = False, ingest: bool = True, today: dt.date | None = None
+) -> Run:
+    """One scheduled run on `db_path`; returns what happened (the CLI prints the summary)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    run = Run()
+    with run_lock(db_path):
+        if ingest:
+            _ingest(db_path, run)
+        else:
+            run.steps.append("ingest skipped")
+        if _build(db_path, run, refit):
+            _freshness(db_path, run)
+            _monitor(db_path, run, today)
+        con = connect_writable(db_path, "daily")
+        try:
+            sent, undelivered = send_alerts(con, run.events, today)
+        finally:
+            con.close()
+        run.steps.append(f"{len(run.events)} event(s), {sent} alert(s) sent")
+        run.failures.extend(undelivered)
+    return run
+
+
+@contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    """Hold `<database>.daily.lock`; a second run exits at once naming the first one's PID."""
+    name = str(db_path).removeprefix("md:") if is_motherduck(db_path) else db_path.name
+    folder = PROJECT_DIR / "data" if is_motherduck(db_path) else db_path.parent
+    path = folder / f"{name}.daily.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise UserError(
+                f"daily: another `cbi daily` (PID {holder}) is running on {db_path}; "
+                "this run stops here"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def _ingest(db_path: Path, run: Run) -> None:
+    """Incremental update of every configured source; failures are reported, not fatal."""
+    from extractors.core import connect
+
+    import_root = os.environ.get(IMPORT_DIR_VARIABLE)
+    con = connect(db_path, "daily")
+    try:
+        for module_name in SOURCES:
+            extractor = importlib.import_module(module_name)
+            folder = Path(import_root) / extractor.COMMAND if import_root else None
+            try:
+                if folder is not None and folder.is_dir():
+                    rows = extractor.import_path(con, folder)
+                elif _has_credential(extractor):
+                    rows = extractor.update(con)
+                else:
+                    run.steps.append(f"{extractor.COMMAND} not configured")
+                    continue
+            except UserError as exc:
+                run.failed(f"ingest {extractor.COMMAND}", str(exc))
+                continue
+            run.steps.append(f"{extractor.COMMAND} +{rows:,} rows")
+    finally:
+        con.close()
+
+
+def _has_credential(extractor: object) -> bool:
+    """An extractor can update live when it has `update` and its key (if any) is set."""
+    if not hasattr(extractor, "update"):
+        return False
+    variable = getattr(extractor, "CREDENTIAL", None)
+    return variable is None or bool(os.environ.get(variable))
+
+
+def _build(db_path: Path, run: Run, refit: bool) -> bool:
+    """Features, then models (refit only when due or asked); False when a step failed."""
+    steps = [
+        ("build features", ["build", "--exclude", "path:python_models", "tag:monitoring"]),
+        (
+            "build models",
+            ["build", "--select", "path:python_models", "tag:monitoring"]
+            + ["--vars", json.dumps({"refit": "always" if refit else "when_due"})],
+        ),
+    ]
+    for step, args in steps:
+        code = run_dbt(db_path, args)
+        if code != 0:
+            run.failed(step, f"dbt exited {code}; the database is as it was before this step")
+            return False
+    run.steps.append("build ok" + (" (refit)" if refit else ""))
+    return True
+
+
+def _freshness(db_path: Path, run: Run) -> None:
+    """dbt source freshness: every source past its warn threshold becomes an alert."""
+    target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    output = target / "daily_sources.json"
+    run_dbt(db_path, ["source", "freshness", "--output", str(output)])
+    if not output.exists():
+        run.failed("freshness", "dbt source freshness wrote no result")
+        return
+    stale = []
+    for result in json.loads(output.read_text()).get("results", []):
+        if result.get("status") in {"warn", "error", "runtime error"}:
+            source = result["unique_id"].split(".")[-2]
+            stale.append(source)
+            run.events.append(
+                Event(
+                    "source_stale",
+                    source,
+                    f"source {source} is stale: last value {result.get('max_loaded_at', '?')}"
+                    f" ({result.get('status')})",
+                )
+            )
+    run.steps.append(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
+
+
+def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
+    """Coverage lost since the last run, a large P50 move, live accuracy below the record."""
+    con = connect_read_only(db_path, "daily")
+    try:
+        covered = dict(
+            con.execute(
+                "select bucket, bool_and(bucket_covered) from marts.bucket_coverage group by 1"
+            ).fetchall()
+        )
+        forecast = con.execute("select max(as_of_date) from forecasts.zl_forecast_log").fetchone()[
+            0
+        ]
+        run.steps.append(f"forecast as of {forecast}")
+        run.events.extend(_p50_moves(con))
+        run.events.extend(_live_accuracy(con))
+    except duckdb.CatalogException as exc:
+        run.failed("monitoring", str(exc).splitlines()[0])
+        return
+    finally:
+        con.close()
+    run.events.extend(_coverage_lost(db_path, covered, today))
+
+
+def _coverage_lost(db_path: Path, covered: dict[str, bool], today: dt.date) -> list[Event]:
+    """Buckets covered at the previous run and not now; today's state is kept for tomorrow."""
+    con = connect_writable(db_path, "daily")
+    try:
+        con.execute(STATE_DDL)
+        before = dict(
+            con.execute(
+                "select bucket, covered from ops.coverage_log "
+                "where run_day = (select max(run_day) from ops.coverage_log where run_day < ?)",
+                [today],
+            ).fetchall()
+        )
+        con.executemany(
+            "insert or replace into ops.coverage_log values (?, ?, ?)",
+            [(today, bucket, flag) for bucket, flag in covered.items()],
+        )
+    finally:
+        con.close()
+    return [
+        Event("coverage_lost", bucket, f"bucket {bucket} lost coverage (a source went stale)")
+        for bucket, flag in covered.items()
+        if before.get(bucket) and not flag
+    ]
+
+
+def _p50_moves(con: duckdb.DuckDBPyConnection) -> list[Event]:
+    """Horizons whose P50 moved more than the threshold since the previous logged forecast."""
+    threshold = float(os.environ.get(P50_MOVE_VARIABLE, "5")) / 100
+    rows = con.execute(
+        """
+        with ranked as (
+            select *, row_number() over (partition by horizon order by as_of_date desc) as n
+            from forecasts.zl_forecast_log
+        )
+        select now.horizon, before.as_of_date, before.p50, now.as_of_date, now.p50
+        from ranked as now
+        inner join ranked as before on now.horizon = before.horizon and before.n = 2
+        where now.n = 1 and abs(now.p50 / before.p50 - 1) > ?
+        order by now.horizon
+        """,
+        [threshold],
+    ).fetchall()
+    return [
+        Event(
+            "forecast_moved",
+            horizon,
+            f"{horizon} P50 moved from {old:.2f} ({old_date}) to {new:.2f} ({new_date}) "
+            f"cents/lb, {100 * (new / old - 1):+.1f} %",
+        )
+        for horizon, old_date, old, new_date, new in rows
+    ]
+
+
+def _live_accuracy(con: duckdb.DuckDBPyConnection) -> list[Event]:
+    """Horizons whose live pinball is worse than the walk-forward record beyond tolerance."""
+    rows = con.execute(
+        "select horizon, scoring_window, n_scored, pinball_live, pinball_record "
+        "from forecasts.zl_live_accuracy where worse_than_record order by horizon"
+    ).fetchall()
+    return [
+        Event(
+            "live_accuracy",
+            f"{horizon}:{window}",
+            f"{horizon} live pinball {live:.3f} over {n} forecasts ({window}) is worse than "
+            f"the walk-forward record {record:.3f} cents/lb",
+        )
+        for horizon, window, n, live, record in rows
+    ]

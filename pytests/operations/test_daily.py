@@ -1,0 +1,90 @@
+"""`cbi daily`: one run at a time, failures reported and alerted, monitoring events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbn_payloads import REAL_SLICE, REAL_SLICE_ROWS
+
+import cbi.daily
+from cbi.cli import main
+from cbi.daily import run_daily, run_lock
+from extractors import databento
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _no_channels(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("CBI_SLACK_WEBHOOK_URL", "CBI_SMTP_HOST", "DATABENTO_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def test_a_second_run_stops_at_once_naming_the_first(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cbi.duckdb"
+    with run_lock(db):
+        assert main(["--db", str(db), "daily"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "another `cbi daily` (PID" in err[0]
+
+
+def test_ingest_imports_configured_folders_and_a_failed_build_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an import folder for Databento holding the real slice, no key for live pulls,
+    # and a dbt build that fails (stubbed: the dbt steps themselves are tested elsewhere)
+    imports = tmp_path / "imports" / "databento"
+    imports.mkdir(parents=True)
+    (imports / REAL_SLICE.name).write_bytes(REAL_SLICE.read_bytes())
+    monkeypatch.setenv("CBI_IMPORT_DIR", str(tmp_path / "imports"))
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    db = tmp_path / "cbi.duckdb"
+    # WHEN the daily run goes
+    run = run_daily(db, today=TODAY)
+    # THEN the folder landed, the build failure is in the summary and became an event
+    assert f"databento +{REAL_SLICE_ROWS:,} rows" in run.steps
+    assert "build features FAILED" in run.steps
+    assert run.summary().startswith("daily FAILED: ")
+    assert [(e.kind, e.key) for e in run.events] == [("run_failed", "build features")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        hourly = databento.FUTURES_TABLES["ohlcv-1h"]
+        assert con.execute(f"select count(*) from {hourly}").fetchone() == (REAL_SLICE_ROWS,)
+
+
+def _monitored(db: Path, p50s: list[float], covered: bool, worse: bool) -> None:
+    """Tables as a build leaves them (constructed values, not market data)."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema if not exists forecasts; create schema if not exists marts")
+        con.execute(
+            "create or replace table forecasts.zl_forecast_log as select "
+            "date '2025-01-01' + i::int as as_of_date, '1m' as horizon, p50 "
+            "from (select unnest(?) as p50, generate_subscripts(?, 1) as i)",
+            [p50s, p50s],
+        )
+        con.execute(
+            "create or replace table marts.bucket_coverage as select 'fx' as bucket, "
+            f"{covered} as bucket_covered"
+        )
+        con.execute(
+            "create or replace table forecasts.zl_live_accuracy as select '1m' as horizon, "
+            f"'all' as scoring_window, 25 as n_scored, 1.3 as pinball_live, "
+            f"1.0 as pinball_record, {worse} as worse_than_record"
+        )
+
+
+def test_monitoring_events(tmp_path: Path) -> None:
+    db = tmp_path / "cbi.duckdb"
+    _monitored(db, [50.0, 50.5], covered=True, worse=False)
+    run = cbi.daily.Run()
+    cbi.daily._monitor(db, run, TODAY)
+    assert run.events == []
+    # WHEN the next day the P50 jumps 8 %, the bucket loses coverage, live accuracy slips
+    _monitored(db, [50.0, 50.5, 54.54], covered=False, worse=True)
+    cbi.daily._monitor(db, run, TODAY + dt.timedelta(days=1))
+    kinds = sorted((e.kind, e.key) for e in run.events)
+    assert kinds == [("coverage_lost", "fx"), ("forecast_moved", "1m"), ("live_accuracy", "1m:all")]
+    moved = next(e for e in run.events if e.kind == "forecast_moved")
+    assert "from 50.50 (2025-01-03) to 54.54 (2025-01-04) cents/lb, +8.0 %" in moved.message
