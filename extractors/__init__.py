@@ -12,4 +12,4 @@ Every module defines:
   real files `scripts/make_snapshot.py` bundles, trimmed to what the models use.
 """
 
-SOURCES = ("extractors.databento",)
+SOURCES = ("extractors.databento", "extractors.epa_rin", "extractors.eia")
