@@ -1,62 +1,47 @@
-"""CME trading days past the end of the data: weekdays minus the exchange's full-day holidays.
+"""CME trading days past the end of the data, from a maintained exchange calendar.
 
-Inside the data the trading calendar comes from the marts. Beyond it (the live forecast's
-target dates) this approximates CME Globex grains: weekends and the US holidays on which the
-grain markets close (New Year, MLK, Presidents, Good Friday, Memorial, Juneteenth from 2022,
-Independence, Labor, Thanksgiving, Christmas), with Saturday/Sunday observance shifts.
+Inside the data the trading calendar comes from the marts (the sessions ZL actually traded).
+Beyond it (the live forecast's target dates) the sessions are weekdays minus the regular
+full-day holidays of CBOT grains and oilseeds in `pandas_market_calendars` ("CBOT_Agriculture":
+New Year, MLK, Presidents, Good Friday, Memorial, Juneteenth from 2022, Independence, Labor,
+Thanksgiving, Christmas, with the exchange's observance rules).
+
+The package's ad-hoc closures (US national days of mourning) are left out on purpose: on those
+days the grain markets traded with an early close (the bundled data has a full ZL session on
+2018-12-05, and CME's notice for 2025-01-09 closed agriculture at 12:15 CT), so each was a
+trade date. `pytests/training/test_calendar.py` checks these sessions against every ZL session
+in the bundled data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 import pandas as pd
-from dateutil.easter import easter
+
+CALENDAR = "CBOT_Agriculture"
 
 
-def _observed(day: dt.date) -> dt.date:
-    if day.weekday() == 5:
-        return day - dt.timedelta(days=1)
-    if day.weekday() == 6:
-        return day + dt.timedelta(days=1)
-    return day
+@cache
+def _holiday_rules():
+    """The exchange calendar's regular holiday rules for CBOT grains (loaded once)."""
+    import pandas_market_calendars as mcal
+
+    return mcal.get_calendar(CALENDAR).regular_holidays
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    return first + dt.timedelta(days=offset + 7 * (n - 1))
-
-
-def _last_weekday(year: int, month: int, weekday: int) -> dt.date:
-    last = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def cme_holidays(year: int) -> set[dt.date]:
-    """Full-day CME grain holidays of one year (rule-based approximation, see module doc)."""
-    days = {
-        _observed(dt.date(year, 1, 1)),
-        _nth_weekday(year, 1, 0, 3),
-        _nth_weekday(year, 2, 0, 3),
-        easter(year) - dt.timedelta(days=2),
-        _last_weekday(year, 5, 0),
-        _observed(dt.date(year, 7, 4)),
-        _nth_weekday(year, 9, 0, 1),
-        _nth_weekday(year, 11, 3, 4),
-        _observed(dt.date(year, 12, 25)),
-    }
-    if year >= 2022:
-        days.add(_observed(dt.date(year, 6, 19)))
-    return days
+def sessions(start: dt.date | pd.Timestamp | str, end: dt.date | pd.Timestamp | str):
+    """CME grain trade dates from `start` to `end`, both included (a DatetimeIndex)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    holidays = _holiday_rules().holidays(start, end)
+    return pd.bdate_range(start, end, freq="C", holidays=holidays)
 
 
 def add_trading_days(start: dt.date | pd.Timestamp, n: int) -> pd.Timestamp:
-    """The date n CME trading days after `start`."""
-    day = pd.Timestamp(start).date()
-    remaining = n
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in cme_holidays(day.year):
-            remaining -= 1
-    return pd.Timestamp(day)
+    """The date n CME trading days after `start` (`start` itself for n = 0)."""
+    if n <= 0:
+        return pd.Timestamp(pd.Timestamp(start).date())
+    first = pd.Timestamp(start).normalize() + pd.Timedelta(days=1)
+    ahead = sessions(first, first + pd.Timedelta(days=2 * n + 14))
+    return ahead[n - 1]
