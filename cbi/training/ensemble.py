@@ -26,6 +26,15 @@ def evidence_window(base: int, horizon_days: int, independent_outcomes: int) -> 
     return max(base, independent_outcomes * horizon_days)
 
 
+def track_record(min_history: int, horizon_days: int) -> int:
+    """Realised predictions a member needs before it is weighted or its band recalibrated.
+
+    At least `min_history`, and at least two horizons' worth, so an h-day member is judged on
+    more than one overlapping stretch of outcomes.
+    """
+    return max(min_history, 2 * horizon_days)
+
+
 def _past_counts(frame: pd.DataFrame) -> np.ndarray:
     """For each row, how many earlier rows of the same series had a known outcome by its date."""
     targets = frame["target_date"].to_numpy(dtype="datetime64[ns]")
@@ -138,6 +147,18 @@ def combine(
     predictions; if none qualifies, the yardsticks share the weight equally.
     Returns (ensemble rows, weights).
     """
+    frame = scored_members(members, windows, min_history, horizon_days)
+    frame["weight"] = member_weights(frame)
+    return weighted_ensemble(frame), weights_table(frame)
+
+
+def scored_members(
+    members: pd.DataFrame,
+    windows: dict[str, int],
+    min_history: int,
+    horizon_days: dict[str, int],
+) -> pd.DataFrame:
+    """Members with past_loss (trailing loss relative to the yardsticks') and outcomes (n / h)."""
     members = members.copy()
     members["loss"] = row_losses(members)
     is_yardstick = members["member"].isin(YARDSTICKS)
@@ -146,29 +167,41 @@ def combine(
     for (horizon, _), group in members.groupby(["horizon", "member"], sort=True):
         group = group.sort_values("as_of_date").copy()
         days = horizon_days.get(horizon, 1)
-        needed = max(min_history, 2 * days)
+        needed = track_record(min_history, days)
         ref = reference.loc[horizon] if horizon in reference.index else pd.Series(dtype=float)
         past = relative_past_loss(group, ref, windows[horizon], needed)
         group["past_loss"] = past["ratio"].to_numpy()
         group["outcomes"] = past["n"].to_numpy() / max(days, 1)
         scored.append(group)
-    frame = pd.concat(scored, ignore_index=True)
-    best = frame.groupby(["as_of_date", "horizon"])["past_loss"].transform("min")
-    frame["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
-    no_weight = frame.groupby(["as_of_date", "horizon"])["weight"].transform("sum") == 0
-    fallback = no_weight & frame["member"].isin(YARDSTICKS)
-    frame.loc[fallback, "weight"] = 1.0
-    frame["weight"] = frame["weight"] / frame.groupby(["as_of_date", "horizon"])[
-        "weight"
-    ].transform("sum")
-    for column in QUANTILE_COLUMNS:
-        frame[f"w_{column}"] = frame[column] * frame["weight"]
+    return pd.concat(scored, ignore_index=True)
+
+
+def member_weights(frame: pd.DataFrame) -> pd.Series:
+    """Evidence weights normalised per date and horizon; the yardsticks share it if none has."""
     keys = ["as_of_date", "horizon"]
-    ensemble = frame.groupby(keys, as_index=False)[[f"w_{c}" for c in QUANTILE_COLUMNS]].sum()
-    ensemble = ensemble.rename(columns={f"w_{c}": c for c in QUANTILE_COLUMNS})
+    out = frame[[*keys, "member"]].copy()
+    best = frame.groupby(keys)["past_loss"].transform("min")
+    out["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
+    no_weight = out.groupby(keys)["weight"].transform("sum") == 0
+    out.loc[no_weight & out["member"].isin(YARDSTICKS), "weight"] = 1.0
+    return out["weight"] / out.groupby(keys)["weight"].transform("sum")
+
+
+def weighted_ensemble(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per date and horizon: the weighted member quantiles, re-sorted so they stay ordered."""
+    keys = ["as_of_date", "horizon"]
+    weighted = frame[keys].copy()
+    for column in QUANTILE_COLUMNS:
+        weighted[column] = frame[column] * frame["weight"]
+    ensemble = weighted.groupby(keys, as_index=False)[list(QUANTILE_COLUMNS)].sum()
     ensemble[list(QUANTILE_COLUMNS)] = np.sort(ensemble[list(QUANTILE_COLUMNS)].to_numpy(), axis=1)
     ensemble["member"] = "ensemble"
+    return ensemble
+
+
+def weights_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The members with a positive weight: as_of_date, horizon, member, weight, past_loss."""
     weights = frame.loc[
         frame["weight"] > 0, ["as_of_date", "horizon", "member", "weight", "past_loss"]
     ]
-    return ensemble, weights.reset_index(drop=True)
+    return weights.reset_index(drop=True)

@@ -20,7 +20,7 @@ def latest_forecast(
     """One row per horizon at the latest as-of date of the ensemble.
 
     target_date: from the trading calendar in the marts when known, else CME trading days
-    (weekdays minus holidays, see `cbi.training.calendar`). bucket_contributions_cents: JSON of
+    (the exchange calendar, see `cbi.training.calendar`). bucket_contributions_cents: JSON of
     each bucket's push on P50 in cents/lb = L2 weight of the meta-learner x its linear
     contribution (log return) x today's close; empty when L1 carries no weight.
     bucket_views_cents: JSON of each L0 bucket specialist's P50 minus today's close (cents/lb),
@@ -29,13 +29,11 @@ def latest_forecast(
     ensemble = backtest[backtest["member"] == "ensemble"]
     as_of = pd.Timestamp(ensemble["as_of_date"].max())
     today = ensemble[ensemble["as_of_date"] == as_of].set_index("horizon")
-    weights = backtest[(backtest["as_of_date"] == as_of) & (backtest["member"] == "meta_l1")]
-    meta_weight = weights.set_index("horizon")["l2_weight"].to_dict()
+    on_date = backtest[backtest["as_of_date"] == as_of]
+    meta_l1 = on_date[on_date["member"] == "meta_l1"]
+    meta_weight = meta_l1.set_index("horizon")["l2_weight"].to_dict()
     meta_today = meta[pd.to_datetime(meta["as_of_date"]) == as_of].set_index("horizon")
-    contrib_columns = [c for c in meta.columns if c.startswith("contrib_")]
-    views = backtest[
-        (backtest["as_of_date"] == as_of) & backtest["member"].str.startswith("bucket_")
-    ]
+    views = on_date[on_date["member"].str.startswith("bucket_")]
     rows = []
     for horizon, days in horizons(targets):
         if horizon not in today.index:
@@ -44,18 +42,7 @@ def latest_forecast(
         target_date = row["target_date"]
         if pd.isna(target_date):
             target_date = add_trading_days(as_of, days)
-        contributions = {}
         weight = float(meta_weight.get(horizon, 0.0) or 0.0)
-        if horizon in meta_today.index and weight > 0:
-            for column in contrib_columns:
-                value = meta_today.loc[horizon, column]
-                if pd.notna(value):
-                    cents = weight * float(value) * float(row["close"])
-                    contributions[column.removeprefix("contrib_")] = round(cents, 4)
-        bucket_views = {
-            view.member.removeprefix("bucket_"): round(float(view.p50 - view.close), 4)
-            for view in views[views["horizon"] == horizon].itertuples()
-        }
         rows.append(
             {
                 "as_of_date": as_of,
@@ -67,10 +54,37 @@ def latest_forecast(
                 "close_cents_per_lb": float(row["close"]),
                 "model_version": f"{MODEL_VERSION_PREFIX}-{profile.name}-{as_of.date()}",
                 "meta_l1_weight": weight,
-                "bucket_contributions_cents": json.dumps(contributions, sort_keys=True),
-                "bucket_views_cents": json.dumps(bucket_views, sort_keys=True),
+                "bucket_contributions_cents": json.dumps(
+                    contributions_cents(meta_today, horizon, weight, float(row["close"])),
+                    sort_keys=True,
+                ),
+                "bucket_views_cents": json.dumps(
+                    views_cents(views[views["horizon"] == horizon]), sort_keys=True
+                ),
             }
         )
     frame = pd.DataFrame(rows)
     frame[["p10", "p50", "p90"]] = np.sort(frame[["p10", "p50", "p90"]].to_numpy(), axis=1)
     return frame
+
+
+def contributions_cents(
+    meta_today: pd.DataFrame, horizon: str, weight: float, close: float
+) -> dict[str, float]:
+    """Each bucket's push on the ensemble P50 (cents/lb): L2 weight x L1 contribution x close."""
+    if horizon not in meta_today.index or weight <= 0:
+        return {}
+    contributions = {}
+    for column in [c for c in meta_today.columns if c.startswith("contrib_")]:
+        value = meta_today.loc[horizon, column]
+        if pd.notna(value):
+            contributions[column.removeprefix("contrib_")] = round(weight * float(value) * close, 4)
+    return contributions
+
+
+def views_cents(views: pd.DataFrame) -> dict[str, float]:
+    """Each L0 bucket's own P50 minus today's close (cents/lb)."""
+    return {
+        view.member.removeprefix("bucket_"): round(float(view.p50 - view.close), 4)
+        for view in views.itertuples()
+    }

@@ -56,6 +56,64 @@ def fit_autogluon(
     return predict
 
 
+def _lightgbm(q: float, rounds: int, seed: int) -> Any:
+    """LightGBM quantile regressor for level q."""
+    import lightgbm as lgb
+
+    return lgb.LGBMRegressor(
+        objective="quantile",
+        alpha=q,
+        n_estimators=rounds,
+        learning_rate=0.05,
+        num_leaves=15,
+        min_child_samples=40,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        random_state=seed,
+        n_jobs=2,
+        verbose=-1,
+    )
+
+
+def _catboost(q: float, rounds: int, seed: int) -> Any:
+    """CatBoost quantile regressor for level q."""
+    from catboost import CatBoostRegressor
+
+    return CatBoostRegressor(
+        loss_function=f"Quantile:alpha={q}",
+        iterations=rounds,
+        depth=4,
+        random_seed=seed,
+        thread_count=2,
+        verbose=False,
+    )
+
+
+def _xgboost(q: float, rounds: int, seed: int) -> Any:
+    """XGBoost quantile regressor for level q."""
+    import xgboost as xgb
+
+    return xgb.XGBRegressor(
+        objective="reg:quantileerror",
+        quantile_alpha=q,
+        n_estimators=rounds,
+        max_depth=4,
+        learning_rate=0.05,
+        subsample=0.8,
+        random_state=seed,
+        n_jobs=2,
+    )
+
+
+# Direct baselines: name -> builder(quantile level, boosting rounds, seed) of one regressor.
+DIRECT_BUILDERS: dict[str, Callable[[float, int, int], Any]] = {
+    "lightgbm": _lightgbm,
+    "catboost": _catboost,
+    "xgboost": _xgboost,
+}
+
+
 def fit_direct(
     kind: str,
     fit: pd.DataFrame,
@@ -65,60 +123,14 @@ def fit_direct(
     seed: int,
 ) -> Predict:
     """One LightGBM / CatBoost / XGBoost quantile model per level, fixed rounds, fixed seed."""
-    x = pd.concat([fit, tune])[features]
-    y = pd.concat([fit, tune])["y"]
-    models = []
-    if kind == "lightgbm":
-        import lightgbm as lgb
+    build = DIRECT_BUILDERS.get(kind)
+    if build is None:
+        raise ValueError(f"unknown baseline {kind!r}; use one of {sorted(DIRECT_BUILDERS)}")
+    rows = pd.concat([fit, tune])
+    x, y = rows[features], rows["y"]
+    models = [build(q, rounds, seed).fit(x, y) for q in QUANTILES]
 
-        for q in QUANTILES:
-            model = lgb.LGBMRegressor(
-                objective="quantile",
-                alpha=q,
-                n_estimators=rounds,
-                learning_rate=0.05,
-                num_leaves=15,
-                min_child_samples=40,
-                subsample=0.8,
-                subsample_freq=1,
-                colsample_bytree=0.8,
-                random_state=seed,
-                n_jobs=2,
-                verbose=-1,
-            )
-            models.append(model.fit(x, y))
-    elif kind == "catboost":
-        from catboost import CatBoostRegressor
-
-        for q in QUANTILES:
-            model = CatBoostRegressor(
-                loss_function=f"Quantile:alpha={q}",
-                iterations=rounds,
-                depth=4,
-                random_seed=seed,
-                thread_count=2,
-                verbose=False,
-            )
-            models.append(model.fit(x, y))
-    elif kind == "xgboost":
-        import xgboost as xgb
-
-        for q in QUANTILES:
-            model = xgb.XGBRegressor(
-                objective="reg:quantileerror",
-                quantile_alpha=q,
-                n_estimators=rounds,
-                max_depth=4,
-                learning_rate=0.05,
-                subsample=0.8,
-                random_state=seed,
-                n_jobs=2,
-            )
-            models.append(model.fit(x, y))
-    else:
-        raise ValueError(f"unknown baseline {kind!r}; use lightgbm, catboost or xgboost")
-
-    def predict(rows: pd.DataFrame) -> np.ndarray:
-        return np.column_stack([m.predict(rows[features]) for m in models])
+    def predict(frame: pd.DataFrame) -> np.ndarray:
+        return np.column_stack([m.predict(frame[features]) for m in models])
 
     return predict

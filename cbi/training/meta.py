@@ -27,7 +27,7 @@ import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.ensemble import evidence_weight, loss_ratio, row_losses
-from cbi.training.registry import FitRecord, artifact_root, write_record
+from cbi.training.registry import FitRecord, fit_record, model_folder, save_record
 from cbi.training.splitter import Fold
 
 REGIMES = 2  # low / high volatility, split at the training rows' median
@@ -118,11 +118,7 @@ def regime_weighted_l1(
     carry that fit_id; a fold with none yet uses equal weights and has no fit_id.
     Returns as_of_date, target_date, fold, cutoff, fit_id, regime, p10/p50/p90, contrib_*.
     """
-    frame = l0.copy()
-    frame["as_of_date"] = pd.to_datetime(frame["as_of_date"])
-    frame["target_date"] = pd.to_datetime(frame["target_date"])
-    levels = sigma.assign(trade_date=pd.to_datetime(sigma["trade_date"])).set_index("trade_date")
-    frame["sigma_daily"] = levels["sigma_daily"].reindex(frame["as_of_date"]).to_numpy()
+    frame = with_sigma(l0, sigma)
     buckets = sorted(frame["bucket"].unique())
     out = []
     for fold in folds:
@@ -131,42 +127,72 @@ def regime_weighted_l1(
         ]
         if ahead.empty:
             continue
-        known = frame[(frame["target_date"] <= fold.cutoff) & frame["target_log_return"].notna()]
-        dates = np.sort(known["as_of_date"].unique())[-window:]
-        train = known[known["as_of_date"].isin(dates)]
+        train = known_rows(frame, fold, window)
         started = time.perf_counter()
-        boundaries = regime_boundaries(
-            train.drop_duplicates("as_of_date")["sigma_daily"].to_numpy(dtype=float)
-        )
-        train_regime = regime_of(train["sigma_daily"].to_numpy(dtype=float), boundaries)
-        weights = {
-            r: bucket_weights(train[train_regime == r], buckets, horizon_days, min_history)
-            for r in range(len(boundaries) + 1)
-        }
-        ahead = ahead.assign(
-            regime=regime_of(ahead["sigma_daily"].to_numpy(dtype=float), boundaries)
-        )
+        boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history)
         fit_id = None
         if not train.empty:
-            fit_id = _record(
-                train,
-                fold,
-                horizon,
-                buckets,
-                boundaries,
-                weights,
-                window,
-                min_history,
-                profile,
-                time.perf_counter() - started,
-            )
-        for regime, rows in ahead.groupby("regime"):
-            preds = weighted_rows(rows, weights[int(regime)])
-            preds["regime"] = int(regime)
-            preds["fold"] = fold.fold
-            preds["cutoff"] = fold.cutoff
-            preds["fit_id"] = fit_id
-            out.append(preds)
+            record = l1_record(train, fold, buckets, horizon, window, min_history, profile)
+            save_weights(record, boundaries, weights, started)
+            fit_id = record.fit_id
+        out.extend(predict_regimes(ahead, boundaries, weights, fold, fit_id))
+    return l1_table(out, buckets)
+
+
+def with_sigma(l0: pd.DataFrame, sigma: pd.DataFrame) -> pd.DataFrame:
+    """L0 rows with datetime dates and the EWMA daily volatility at each as-of close."""
+    frame = l0.copy()
+    frame["as_of_date"] = pd.to_datetime(frame["as_of_date"])
+    frame["target_date"] = pd.to_datetime(frame["target_date"])
+    levels = sigma.assign(trade_date=pd.to_datetime(sigma["trade_date"])).set_index("trade_date")
+    frame["sigma_daily"] = levels["sigma_daily"].reindex(frame["as_of_date"]).to_numpy()
+    return frame
+
+
+def known_rows(frame: pd.DataFrame, fold: Fold, window: int) -> pd.DataFrame:
+    """Rows whose outcome was known by the cutoff, on the last `window` such as-of dates."""
+    known = frame[(frame["target_date"] <= fold.cutoff) & frame["target_log_return"].notna()]
+    dates = np.sort(known["as_of_date"].unique())[-window:]
+    return known[known["as_of_date"].isin(dates)]
+
+
+def fit_regimes(
+    train: pd.DataFrame, buckets: list[str], horizon_days: int, min_history: int
+) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
+    """Volatility boundaries of the training rows and each regime's bucket weights."""
+    boundaries = regime_boundaries(
+        train.drop_duplicates("as_of_date")["sigma_daily"].to_numpy(dtype=float)
+    )
+    train_regime = regime_of(train["sigma_daily"].to_numpy(dtype=float), boundaries)
+    weights = {
+        r: bucket_weights(train[train_regime == r], buckets, horizon_days, min_history)
+        for r in range(len(boundaries) + 1)
+    }
+    return boundaries, weights
+
+
+def predict_regimes(
+    ahead: pd.DataFrame,
+    boundaries: np.ndarray,
+    weights: dict[int, dict[str, float]],
+    fold: Fold,
+    fit_id: str | None,
+) -> list[pd.DataFrame]:
+    """The fold's predicted rows, each as-of date weighted with its own regime's weights."""
+    ahead = ahead.assign(regime=regime_of(ahead["sigma_daily"].to_numpy(dtype=float), boundaries))
+    out = []
+    for regime, rows in ahead.groupby("regime"):
+        preds = weighted_rows(rows, weights[int(regime)])
+        preds["regime"] = int(regime)
+        preds["fold"] = fold.fold
+        preds["cutoff"] = fold.cutoff
+        preds["fit_id"] = fit_id
+        out.append(preds)
+    return out
+
+
+def l1_table(out: list[pd.DataFrame], buckets: list[str]) -> pd.DataFrame:
+    """All folds' rows in as-of order with the L1 columns (an empty table if none)."""
     columns = ["as_of_date", "target_date", "fold", "cutoff", "fit_id", "regime"]
     if not out:
         return pd.DataFrame(columns=[*columns, *QUANTILE_COLUMNS])
@@ -175,39 +201,40 @@ def regime_weighted_l1(
     return result[[*columns, *QUANTILE_COLUMNS, *contrib]].reset_index(drop=True)
 
 
-def _record(
+def l1_record(
     train: pd.DataFrame,
     fold: Fold,
-    horizon: str,
     buckets: list[str],
-    boundaries: np.ndarray,
-    weights: dict[int, dict[str, float]],
+    horizon: str,
     window: int,
     min_history: int,
     profile: str,
-    duration_s: float,
-) -> str:
-    """Write the registry record and the learned boundaries and weights; returns the fit_id."""
-    record = FitRecord(
+) -> FitRecord:
+    """The registry record of one L1 fit: its features are the volatility and bucket views."""
+    return fit_record(
         level="L1",
         member="meta_l1",
         horizon=horizon,
-        fold=fold.fold,
-        cutoff=str(fold.cutoff.date()),
-        train_start=str(train["as_of_date"].min().date()),
-        train_end=str(train["as_of_date"].max().date()),
-        train_target_end=str(train["target_date"].max().date()),
-        train_rows=int(train["as_of_date"].nunique()),
+        fold=fold,
+        as_of_dates=train["as_of_date"],
+        target_dates=train["target_date"],
+        rows=int(train["as_of_date"].nunique()),
         features=["sigma_daily", *[f"bucket_{b}" for b in buckets]],
         hyperparameters={"regimes": REGIMES, "window_rows": window, "min_history": min_history},
         seed=SEED,
         profile=profile,
-        duration_s=round(duration_s, 3),
     )
-    path = artifact_root() / "models" / record.fit_id
+
+
+def save_weights(
+    record: FitRecord,
+    boundaries: np.ndarray,
+    weights: dict[int, dict[str, float]],
+    started: float,
+) -> None:
+    """Write the learned boundaries and weights to the fit's folder, then its registry record."""
+    path = model_folder(record)
     path.mkdir(parents=True, exist_ok=True)
     learned = {"regime_boundaries": boundaries.tolist(), "weights": weights}
     (path / "l1_weights.json").write_text(json.dumps(learned, sort_keys=True))
-    record.artifact_path = str(path)
-    write_record(record)
-    return record.fit_id
+    save_record(record, started)

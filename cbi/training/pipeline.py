@@ -7,6 +7,8 @@ predictions in log-return space, with a `fit_id` wherever a model was fitted.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,16 +16,17 @@ from tqdm import tqdm
 
 from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.data import daily_sigma, horizon_rows, horizons, join_features
-from cbi.training.ensemble import YARDSTICKS, calibrate, combine, evidence_window
+from cbi.training.ensemble import YARDSTICKS, calibrate, combine, evidence_window, track_record
 from cbi.training.learners import fit_autogluon, fit_direct
 from cbi.training.meta import regime_weighted_l1
 from cbi.training.profiles import Profile
-from cbi.training.splitter import make_folds
-from cbi.training.walkforward import walk_forward
+from cbi.training.splitter import Fold, make_folds
+from cbi.training.walkforward import Fitter, walk_forward
 from cbi.training.yardsticks import rw_empirical, rw_vol
 
 log = logging.getLogger(__name__)
 
+KEYS = ["as_of_date", "horizon"]
 PRED_COLUMNS = ["as_of_date", "target_date", "horizon", "member", "fold", "cutoff", "fit_id"]
 
 
@@ -37,6 +40,80 @@ def covered_buckets(coverage: pd.DataFrame, available: list[str]) -> list[str]:
     return chosen
 
 
+@dataclass(frozen=True)
+class Member:
+    """One walk-forward member: its registry level and name, extra feature blocks, learner."""
+
+    level: str
+    name: str
+    blocks: tuple[pd.DataFrame, ...]
+    fitter: Fitter
+    hyperparameters: dict[str, Any]
+
+
+def profile_folds(
+    targets: pd.DataFrame, profile: Profile, start: str, end: str | None
+) -> list[Fold]:
+    """The profile's refit folds over the target dates in [start, end]."""
+    return make_folds(targets["trade_date"], start, end, profile.cadence)
+
+
+def walk_forward_members(
+    members: list[Member],
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    profile: Profile,
+    start: str,
+    end: str | None,
+    desc: str,
+) -> list[tuple[Member, str, pd.DataFrame]]:
+    """Each member x horizon through the walk-forward on the core block plus its own blocks.
+
+    Returns (member, horizon, predictions) in member order, shortest horizon first.
+    """
+    sigma = daily_sigma(core)
+    folds = profile_folds(targets, profile, start, end)
+    log.info("%s: %d folds, cutoffs %s", desc, len(folds), [str(f.cutoff.date()) for f in folds])
+    jobs = [(m, h) for m in members for h, _ in horizons(targets)]
+    out = []
+    for member, horizon in tqdm(jobs, desc=desc):
+        rows = horizon_rows(targets, horizon, sigma)
+        panel, features = join_features(rows, core, *member.blocks)
+        preds = walk_forward(
+            panel,
+            features,
+            folds,
+            member.fitter,
+            level=member.level,
+            member=member.name,
+            horizon=horizon,
+            hyperparameters=member.hyperparameters,
+            seed=SEED,
+            profile=profile.name,
+        )
+        out.append((member, horizon, preds))
+    return out
+
+
+def autogluon_fitter(profile: Profile) -> Fitter:
+    """The L0 learner: the profile's AutoGluon quantile models, saved in the fit's folder."""
+
+    def fitter(fit, tune, features, path):
+        hyper, limit = profile.l0_hyperparameters, profile.l0_time_limit_s
+        return fit_autogluon(fit, tune, features, hyper, limit, path, SEED)
+
+    return fitter
+
+
+def direct_fitter(kind: str, rounds: int) -> Fitter:
+    """A direct GBM baseline learner (`fit_direct`); it keeps nothing on disk."""
+
+    def fitter(fit, tune, features, path):
+        return fit_direct(kind, fit, tune, features, rounds, SEED)
+
+    return fitter
+
+
 def bucket_predictions(
     targets: pd.DataFrame,
     core: pd.DataFrame,
@@ -47,34 +124,16 @@ def bucket_predictions(
     end: str | None,
 ) -> pd.DataFrame:
     """L0: an AutoGluon quantile specialist per covered bucket x horizon, walk-forward."""
-    sigma = daily_sigma(core)
-    folds = make_folds(targets["trade_date"], start, end, profile.cadence)
-    log.info("L0: %d folds, cutoffs %s", len(folds), [str(f.cutoff.date()) for f in folds])
-    jobs = [(b, h) for b in covered_buckets(coverage, list(buckets)) for h, _ in horizons(targets)]
+    learner = autogluon_fitter(profile)
+    members = [
+        Member("L0", f"bucket_{b}", (buckets[b],), learner, profile.l0_hyperparameters)
+        for b in covered_buckets(coverage, list(buckets))
+    ]
     out = []
-    for bucket, horizon in tqdm(jobs, desc="L0 bucket specialists"):
-        panel, features = join_features(
-            horizon_rows(targets, horizon, sigma), core, buckets[bucket]
-        )
-
-        def fitter(fit, tune, feats, path):
-            return fit_autogluon(
-                fit, tune, feats, profile.l0_hyperparameters, profile.l0_time_limit_s, path, SEED
-            )
-
-        preds = walk_forward(
-            panel,
-            features,
-            folds,
-            fitter,
-            level="L0",
-            member=f"bucket_{bucket}",
-            horizon=horizon,
-            hyperparameters=profile.l0_hyperparameters,
-            seed=SEED,
-            profile=profile.name,
-        )
-        preds.insert(0, "bucket", bucket)
+    for member, horizon, preds in walk_forward_members(
+        members, targets, core, profile, start, end, desc="L0 bucket specialists"
+    ):
+        preds.insert(0, "bucket", member.name.removeprefix("bucket_"))
         preds.insert(1, "horizon", horizon)
         out.append(preds)
     return pd.concat(out, ignore_index=True)
@@ -115,32 +174,18 @@ def baseline_predictions(
     end: str | None,
 ) -> pd.DataFrame:
     """Direct LightGBM/CatBoost/XGBoost quantile models on all covered features, walk-forward."""
-    sigma = daily_sigma(core)
-    folds = make_folds(targets["trade_date"], start, end, profile.cadence)
-    blocks = [buckets[b] for b in covered_buckets(coverage, list(buckets))]
+    blocks = tuple(buckets[b] for b in covered_buckets(coverage, list(buckets)))
+    rounds = profile.baseline_rounds
+    members = [
+        Member("baseline", kind, blocks, direct_fitter(kind, rounds), {"rounds": rounds})
+        for kind in profile.baselines
+    ]
     out = []
-    jobs = [(k, h) for k in profile.baselines for h, _ in horizons(targets)]
-    for kind, horizon in tqdm(jobs, desc="baselines"):
-        panel, features = join_features(horizon_rows(targets, horizon, sigma), core, *blocks)
-        hyper = {"rounds": profile.baseline_rounds}
-
-        def fitter(fit, tune, feats, path, kind=kind):
-            return fit_direct(kind, fit, tune, feats, profile.baseline_rounds, SEED)
-
-        preds = walk_forward(
-            panel,
-            features,
-            folds,
-            fitter,
-            level="baseline",
-            member=kind,
-            horizon=horizon,
-            hyperparameters=hyper,
-            seed=SEED,
-            profile=profile.name,
-        )
+    for member, horizon, preds in walk_forward_members(
+        members, targets, core, profile, start, end, desc="baselines"
+    ):
         preds["horizon"] = horizon
-        preds["member"] = kind
+        preds["member"] = member.name
         out.append(preds[[*PRED_COLUMNS, *QUANTILE_COLUMNS]])
     return pd.concat(out, ignore_index=True)
 
@@ -161,7 +206,7 @@ def meta_predictions(
     the L1 P50), log returns, for as-of dates in [start, end].
     """
     sigma = daily_sigma(core)
-    folds = make_folds(targets["trade_date"], start, end, profile.cadence)
+    folds = profile_folds(targets, profile, start, end)
     facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
     rows = l0.assign(as_of_date=pd.to_datetime(l0["as_of_date"])).merge(
         facts, on=["as_of_date", "horizon"], how="left"
@@ -174,8 +219,8 @@ def meta_predictions(
             folds,
             horizon=horizon,
             horizon_days=days,
-            window=evidence_window(profile.weight_window, days, profile.independent_outcomes),
-            min_history=max(profile.min_history, 2 * days),
+            window=weight_window(profile, days),
+            min_history=track_record(profile.min_history, days),
             profile=profile.name,
         )
         preds["horizon"] = horizon
@@ -232,32 +277,59 @@ def assemble_backtest(
     dates in [start, end]; earlier yardstick rows still feed the past losses. `l2_weight` is
     each member's share of the ensemble on that date (null for L0 buckets and the ensemble).
     """
-    facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
-    keys = ["as_of_date", "horizon"]
-    model_members = pd.concat(
-        [members, meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS]]], ignore_index=True
-    )
-    model_members["as_of_date"] = pd.to_datetime(model_members["as_of_date"])
-    model_members["target_date"] = pd.to_datetime(model_members["target_date"])
-    model_members = model_members.merge(facts, on=keys, how="left")
-    calibrated = []
+    facts = realised(targets)
     days = dict(horizons(targets))
-    windows = {
-        h: evidence_window(profile.weight_window, d, profile.independent_outcomes)
-        for h, d in days.items()
-    }
-    for (horizon, member), group in model_members.groupby(["horizon", "member"], sort=True):
+    windows = {h: weight_window(profile, d) for h, d in days.items()}
+    pool = calibrated_members(members, meta, facts, days, windows, profile.min_history)
+    ensemble, weights = combine(pool, windows, profile.min_history, days)
+    ensemble = calibrated_ensemble(ensemble, facts, days, profile)
+    columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
+    everything = pd.concat(
+        [pool[columns], bucket_members(l0)[columns], ensemble[columns]], ignore_index=True
+    )
+    lo = pd.Timestamp(start)
+    hi = pd.Timestamp(end) if end else everything["as_of_date"].max()
+    everything = everything[everything["as_of_date"].between(lo, hi)]
+    weights = weights[weights["as_of_date"].between(lo, hi)]
+    return priced_backtest(everything, weights, pool["member"].unique(), targets)
+
+
+def weight_window(profile: Profile, horizon_days: int) -> int:
+    """Trailing rows that L1, L2 and the member bands learn from at this horizon."""
+    return evidence_window(profile.weight_window, horizon_days, profile.independent_outcomes)
+
+
+def calibrated_members(
+    members: pd.DataFrame,
+    meta: pd.DataFrame,
+    facts: pd.DataFrame,
+    days: dict[str, int],
+    windows: dict[str, int],
+    min_history: int,
+) -> pd.DataFrame:
+    """The L2 pool: yardsticks as they are, model members (and L1) with conformal bands."""
+    pool = pd.concat([members, meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS]]], ignore_index=True)
+    pool["as_of_date"] = pd.to_datetime(pool["as_of_date"])
+    pool["target_date"] = pd.to_datetime(pool["target_date"])
+    pool = pool.merge(facts[[*KEYS, "target_log_return"]], on=KEYS, how="left")
+    calibrated = []
+    for (horizon, member), group in pool.groupby(["horizon", "member"], sort=True):
         if member in YARDSTICKS:
             calibrated.append(group)
         else:
-            needed = max(profile.min_history, 2 * days[horizon])
+            needed = track_record(min_history, days[horizon])
             calibrated.append(calibrate(group, windows[horizon], needed))
-    pool = pd.concat(calibrated, ignore_index=True)
-    ensemble, weights = combine(pool, windows, profile.min_history, days)
-    ensemble = ensemble.merge(facts, on=keys, how="left").merge(
-        realised(targets)[[*keys, "target_date"]], on=keys, how="left"
+    return pd.concat(calibrated, ignore_index=True)
+
+
+def calibrated_ensemble(
+    ensemble: pd.DataFrame, facts: pd.DataFrame, days: dict[str, int], profile: Profile
+) -> pd.DataFrame:
+    """The L2 ensemble with a last conformal band from its own past errors, per horizon."""
+    ensemble = ensemble.merge(
+        facts[[*KEYS, "target_log_return", "target_date"]], on=KEYS, how="left"
     )
-    ensemble = pd.concat(
+    return pd.concat(
         [
             calibrate(
                 group,
@@ -266,26 +338,31 @@ def assemble_backtest(
                     days[horizon],
                     profile.independent_outcomes,
                 ),
-                max(profile.min_history, 2 * days[horizon]),
+                track_record(profile.min_history, days[horizon]),
             )
             for horizon, group in ensemble.groupby("horizon", sort=True)
         ],
         ignore_index=True,
     )
+
+
+def bucket_members(l0: pd.DataFrame) -> pd.DataFrame:
+    """L0 rows named as members (bucket_<name>), reported beside the pool."""
     buckets = l0.assign(member="bucket_" + l0["bucket"])
     buckets["as_of_date"] = pd.to_datetime(buckets["as_of_date"])
-    columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
-    everything = pd.concat([pool[columns], buckets[columns], ensemble[columns]], ignore_index=True)
-    lo = pd.Timestamp(start)
-    hi = pd.Timestamp(end) if end else everything["as_of_date"].max()
-    everything = everything[everything["as_of_date"].between(lo, hi)]
-    weights = weights[weights["as_of_date"].between(lo, hi)]
-    prices = to_prices(everything, targets)
-    prices = prices.merge(realised(targets)[["as_of_date", "horizon", "target_date"]], on=keys)
+    return buckets
+
+
+def priced_backtest(
+    rows: pd.DataFrame, weights: pd.DataFrame, pool: np.ndarray, targets: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows in cents/lb with target date, actual, close and L2 weight (0 for unweighted pool)."""
+    prices = to_prices(rows, targets)
+    prices = prices.merge(realised(targets)[[*KEYS, "target_date"]], on=KEYS)
     prices = prices.merge(
-        weights[["as_of_date", "horizon", "member", "weight"]], on=[*keys, "member"], how="left"
+        weights[[*KEYS, "member", "weight"]], on=[*KEYS, "member"], how="left"
     ).rename(columns={"weight": "l2_weight"})
-    in_pool = prices["member"].isin(pool["member"].unique())
+    in_pool = prices["member"].isin(pool)
     prices.loc[in_pool, "l2_weight"] = prices.loc[in_pool, "l2_weight"].fillna(0.0)
     ordered_columns = ["as_of_date", "horizon", "target_date", "member", *QUANTILE_COLUMNS]
     prices = prices[[*ordered_columns, "actual", "close", "l2_weight"]]

@@ -11,12 +11,14 @@ import json
 import logging
 import os
 import shutil
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cbi.training.splitter import Fold
 from common.paths import PROJECT_DIR, is_motherduck, resolve_db
 
 log = logging.getLogger(__name__)
@@ -58,9 +60,59 @@ class FitRecord:
     fit_id: str = field(default="")
 
     def __post_init__(self) -> None:
+        """Name the fit by what it is (level, member, horizon, cutoff, profile) unless given."""
         if not self.fit_id:
             key = f"{self.level}|{self.member}|{self.horizon}|{self.cutoff}|{self.profile}"
             self.fit_id = hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def fit_record(
+    *,
+    level: str,
+    member: str,
+    horizon: str,
+    fold: Fold,
+    as_of_dates: pd.Series,
+    target_dates: pd.Series,
+    rows: int,
+    features: list[str],
+    hyperparameters: dict[str, Any],
+    seed: int,
+    profile: str,
+) -> FitRecord:
+    """The record of one fit at `fold`'s cutoff on rows with these as-of and target dates."""
+    return FitRecord(
+        level=level,
+        member=member,
+        horizon=horizon,
+        fold=fold.fold,
+        cutoff=str(fold.cutoff.date()),
+        train_start=str(as_of_dates.min().date()),
+        train_end=str(as_of_dates.max().date()),
+        train_target_end=str(target_dates.max().date()),
+        train_rows=rows,
+        features=features,
+        hyperparameters=hyperparameters,
+        seed=seed,
+        profile=profile,
+    )
+
+
+def model_folder(record: FitRecord) -> Path:
+    """Where a fit's learner may save its model: models/<fit_id> under the artifact folder."""
+    return artifact_root() / "models" / record.fit_id
+
+
+def save_record(record: FitRecord, started: float) -> None:
+    """Stamp the time since `started` (perf_counter) and the model folder, then write the record.
+
+    Only learners that save a model (AutoGluon, L1's weights) leave a folder; the direct GBM
+    baselines keep nothing on disk (the record and fixed seed reproduce them): no path then.
+    """
+    record.duration_s = round(time.perf_counter() - started, 3)
+    folder = model_folder(record)
+    record.artifact_path = str(folder) if folder.exists() else ""
+    write_record(record)
 
 
 def write_record(record: FitRecord) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
+
+from cbi.training.splitter import Fold
+from cbi.training.walkforward import Fitter, walk_forward
 
 
 @pytest.fixture
@@ -21,6 +26,27 @@ def constructed_panel() -> pd.DataFrame:
     frame.loc[frame["target_date"].isna(), "y"] = np.nan
     frame["scale"] = 0.02
     return frame
+
+
+@pytest.fixture
+def walk_constructed(constructed_panel) -> Callable[..., pd.DataFrame]:
+    """walk_forward on the constructed panel's two features, as a 1w test-level member."""
+
+    def run(folds: list[Fold], fitter: Fitter, member: str, seed: int = 1) -> pd.DataFrame:
+        return walk_forward(
+            constructed_panel,
+            ["f1", "f2"],
+            folds,
+            fitter,
+            level="test",
+            member=member,
+            horizon="1w",
+            hyperparameters={},
+            seed=seed,
+            profile="test",
+        )
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""L1 regime bucket weights and L2 evidence weights: exact sums, thin evidence, past only."""
+"""L1 regime bucket weights: exact sums, thin evidence, regimes from training rows only."""
 
 from __future__ import annotations
 
@@ -8,38 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cbi.training.ensemble import combine, evidence_window
 from cbi.training.meta import regime_boundaries, regime_weighted_l1
 from cbi.training.registry import read_records
 from cbi.training.splitter import make_folds
-
-
-def constructed_members(days: int, periods: int = 300) -> pd.DataFrame:
-    """constructed_members: synthetic N(0, 1 %) outcomes; rw_vol's band fits, rw_empirical's is
-    too wide and `model` is biased, so their past losses differ by a fixed, known ordering."""
-    dates = pd.bdate_range("2020-01-01", periods=periods)
-    y = np.random.default_rng(11).normal(0, 0.01, periods)
-    frames = []
-    for member, centre, spread in (
-        ("rw_vol", 0.0, 0.013),
-        ("rw_empirical", 0.0, 0.03),
-        ("model", 0.01, 0.013),
-    ):
-        frames.append(
-            pd.DataFrame(
-                {
-                    "as_of_date": dates,
-                    "target_date": dates + pd.offsets.BDay(days),
-                    "horizon": "h",
-                    "member": member,
-                    "p10": centre - spread,
-                    "p50": centre,
-                    "p90": centre + spread,
-                    "target_log_return": y,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
 
 
 def constructed_l0(periods: int = 1000, days: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -153,37 +124,3 @@ def test_l1_regime_boundaries_use_training_rows_only_and_fits_are_registered():
     fresh = run_l1(l0[l0["as_of_date"] >= pd.Timestamp("2016-01-01")], sigma)
     assert fresh.loc[fresh["fold"] == 0, "fit_id"].isna().all()
     assert fresh.loc[fresh["fold"] > 0, "fit_id"].notna().all()
-
-
-def test_evidence_window_holds_enough_independent_outcomes():
-    assert evidence_window(252, 5, 20) == 252
-    assert evidence_window(252, 126, 20) == 2520
-
-
-def test_l2_weights_stay_near_equal_on_thin_evidence_and_concentrate_on_strong():
-    def last_weights(days: int) -> pd.Series:
-        _, weights = combine(
-            constructed_members(days), {"h": 250}, min_history=20, horizon_days={"h": days}
-        )
-        last = weights[weights["as_of_date"] == weights["as_of_date"].max()]
-        return last.set_index("member")["weight"]
-
-    strong, thin = last_weights(1), last_weights(60)
-    assert strong["rw_vol"] > 0.95
-    assert thin.min() > 0.1  # ~4 independent outcomes: no member is written off
-    assert thin["rw_vol"] == thin.max()
-
-
-def test_l2_weights_at_a_date_ignore_outcomes_realised_after_it():
-    members = constructed_members(5)
-    ensemble, weights = combine(members, {"h": 250}, min_history=20, horizon_days={"h": 5})
-    cut = pd.Timestamp("2020-09-01")
-    changed = members.copy()
-    changed.loc[changed["target_date"] > cut, "target_log_return"] = 0.5
-    ensemble2, weights2 = combine(changed, {"h": 250}, min_history=20, horizon_days={"h": 5})
-    for first, second in ((weights, weights2), (ensemble, ensemble2)):
-        pd.testing.assert_frame_equal(
-            first[first["as_of_date"] <= cut].reset_index(drop=True),
-            second[second["as_of_date"] <= cut].reset_index(drop=True),
-        )
-    assert not weights.equals(weights2)
