@@ -12,4 +12,10 @@ Every module defines:
   real files `scripts/make_snapshot.py` bundles, trimmed to what the models use.
 """
 
-SOURCES = ("extractors.databento", "extractors.epa_rin", "extractors.eia")
+SOURCES = (
+    "extractors.databento",
+    "extractors.fred",
+    "extractors.cftc",
+    "extractors.epa_rin",
+    "extractors.eia",
+)

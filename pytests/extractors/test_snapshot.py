@@ -23,11 +23,24 @@ def test_snapshot_files_carry_the_batch_metadata() -> None:
 
 
 def test_snapshot_loads_every_bar(con) -> None:
-    assert load_snapshot(con) == SNAPSHOT_ROWS
-    symbols, first, last = con.execute(
+    assert load_snapshot(con) >= SNAPSHOT_ROWS  # plus the other sources' rows
+    bars, symbols, first, last = con.execute(
         f"""
-        select count(distinct symbol), min(ts_event)::date::varchar, max(ts_event)::date::varchar
+        select
+            count(*), count(distinct symbol),
+            min(ts_event)::date::varchar, max(ts_event)::date::varchar
         from {FUTURES_TABLES["ohlcv-1h"]}
         """
     ).fetchone()
-    assert (symbols, first, last) == (13, "2010-06-07", "2024-12-31")
+    assert (bars, symbols, first, last) == (SNAPSHOT_ROWS, 13, "2010-06-07", "2024-12-31")
+
+
+def test_snapshot_loads_fred_and_cftc(con) -> None:
+    load_snapshot(con)
+    fred_rows, fred_series = con.execute(
+        "select count(*), count(distinct series_id) from raw.fred_economic"
+    ).fetchone()
+    cot_rows, last_report = con.execute(
+        "select count(*), max(as_of_date)::varchar from raw.cftc_cot"
+    ).fetchone()
+    assert (fred_rows, fred_series, cot_rows, last_report) == (47_372, 9, 783, "2023-10-10")

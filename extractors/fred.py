@@ -1,0 +1,381 @@
+"""FRED series (rates, dollar, VIX ...): import CSV or JSON downloads, or pull the live API.
+
+Both modes go through the same parsers and land in `raw.fred_economic`, one row per series,
+observation date and publication instant (`available_at`):
+
+- API JSON `series/observations` (the whole answer, or only its `observations` list): every
+  row carries `realtime_start`, the date FRED started showing that value (its vintage);
+  `available_at` is the end of that date in New York. Live pulls ask for every vintage since
+  `--start` (`realtime_end=9999-12-31`), so a revised value lands as a new row beside the
+  first one and each keeps its vintage.
+- CSV downloads, old style `DATE,<ID>` with `.` for missing values and new style
+  `observation_date,<ID>` with blanks, CRLF or LF: no vintage, so `available_at` is the end of
+  the series' release day, `release_lag_business_days` US business days after the
+  observation date (seed `fred_series`).
+
+The series list (bucket, units, release lag) is seed `seeds/fred_series.csv`, shared with dbt.
+A row is landed only when it says something new: a vintage whose value equals the vintage
+before it is dropped, so overlapping pulls and re-imports change nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from common import release
+from common.errors import ExtractorError, MissingCredentialError, UserError
+from common.http import fetch_json, parse_json, session
+from common.validate import arguments_of, date_window
+from extractors.core import merge_rows, read_seed, recorded_load
+from extractors.tabular import (
+    NUMBER,
+    decode_text,
+    files_to_import,
+    header_of,
+    import_each,
+    parse_dates,
+    parse_numbers,
+    read_csv,
+)
+
+log = logging.getLogger(__name__)
+
+SOURCE = "fred"
+COMMAND = "fred"
+HELP = "FRED series: import CSV/JSON downloads or pull the live API"
+DESCRIPTION = (
+    "Import FRED CSV downloads (DATE,<ID> or observation_date,<ID>) or API JSON observations "
+    "(--from-file FILE or FOLDER), or pull the series of seeds/fred_series.csv from the live "
+    "API with FRED_API_KEY (--start, --end, --series)."
+)
+TABLE = "raw.fred_economic"
+KEY = ("series_id", "observation_date", "available_at")
+API_KEY_VARIABLE = "FRED_API_KEY"
+# Base URL of the API; tests point it at a local server.
+API_URL_VARIABLE = "FRED_API_URL"
+DEFAULT_API_URL = "https://api.stlouisfed.org/fred"
+DATE_COLUMNS = ("DATE", "observation_date")
+SUFFIXES = (".csv", ".json", ".txt")
+# Observations before this date are left out of the bundled snapshot (the futures start in
+# 2010; three years of history before them fill the longest windows).
+SNAPSHOT_FIRST_DATE = dt.date(2005, 1, 1)
+# The real files in ../shared/data/fred the models use: one vintage per series, several files
+# where one does not span 2005-2024 (overlapping files agree on every common date).
+SNAPSHOT_FILES = (
+    "DFF.csv",
+    "DFEDTARU.csv",
+    "DFEDTARU_2020-2025.csv",
+    "DGS2.csv",
+    "DGS2_2020-2025.csv",
+    "DGS10.csv",
+    "DGS10_2010-2026.csv",
+    "T10Y2Y_1976-2026.csv",
+    "DTWEXBGS_2015-2026.csv",
+    "DEXBZUS.csv",
+    "DEXCHUS.csv",
+    "VIXCLS_1990-2025.csv",
+)
+
+DDL = f"""
+create schema if not exists raw;
+create table if not exists {TABLE} (
+    series_id        varchar not null,
+    observation_date date not null,
+    value            double,
+    vintage_date     date,
+    available_at     timestamptz not null,
+    source           varchar not null,
+    loaded_at        timestamptz not null,
+    primary key (series_id, observation_date, available_at)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One row of seed fred_series."""
+
+    series_id: str
+    bucket: str
+    units: str
+    release_lag_business_days: int
+
+
+def series_config() -> dict[str, Series]:
+    """The series FRED rows may carry, by id (seed fred_series)."""
+    return {
+        row["series_id"]: Series(
+            row["series_id"], row["bucket"], row["units"], int(row["release_lag_business_days"])
+        )
+        for row in read_seed("fred_series")
+    }
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create raw.fred_economic if it does not exist yet."""
+    con.execute(DDL)
+
+
+def _known_series(series_id: str, where: str) -> Series:
+    config = series_config()
+    if series_id not in config:
+        raise ExtractorError(
+            f"fred: {where}: series {series_id!r} is not in seeds/fred_series.csv; add it "
+            "with its bucket, units and release lag"
+        )
+    return config[series_id]
+
+
+def parse_csv(text: str, where: str) -> pd.DataFrame:
+    """A FRED CSV download: `DATE,<ID>` (`.` = missing) or `observation_date,<ID>` (blank)."""
+    header = header_of(text)
+    if len(header) != 2 or header[0] not in DATE_COLUMNS:
+        raise ExtractorError(
+            f"fred: {where} has header {','.join(header)!r}; expected a FRED download, "
+            "DATE,<SERIES> or observation_date,<SERIES>"
+        )
+    date_column, series_id = header
+    _known_series(series_id, where)
+    table = read_csv(text, SOURCE, where, header, ends_with_newline=False)
+    table[series_id] = table[series_id].replace(".", "")
+    return pd.DataFrame(
+        {
+            "series_id": series_id,
+            "observation_date": parse_dates(table, date_column, SOURCE, where, "%Y-%m-%d"),
+            "value": parse_numbers(table, series_id, SOURCE, where, NUMBER, blank_ok=True),
+            "vintage_date": None,
+        }
+    )
+
+
+def parse_observations(payload: Any, where: str, series_id: str) -> pd.DataFrame:
+    """API JSON: the `series/observations` answer or its bare `observations` list."""
+    _known_series(series_id, where)
+    if isinstance(payload, dict):
+        if "error_message" in payload:
+            raise ExtractorError(f"fred: {where} answered an error: {payload['error_message']}")
+        if "observations" not in payload:
+            raise ExtractorError(f"fred: {where} has no field 'observations'")
+        payload = payload["observations"]
+    if not isinstance(payload, list):
+        raise ExtractorError(f"fred: {where} is not a list of observations")
+    fields = ("date", "value", "realtime_start")
+    for position, observation in enumerate(payload, start=1):
+        missing = [f for f in fields if not isinstance(observation, dict) or f not in observation]
+        if missing:
+            raise ExtractorError(
+                f"fred: {where}: observation {position} has no field {missing[0]!r}"
+            )
+    table = pd.DataFrame(
+        [[str(o[f]).strip() for f in fields] for o in payload], columns=list(fields)
+    ).assign(_line=range(1, len(payload) + 1))
+    table["value"] = table["value"].replace(".", "")
+    return pd.DataFrame(
+        {
+            "series_id": series_id,
+            "observation_date": parse_dates(table, "date", SOURCE, where, "%Y-%m-%d"),
+            "value": parse_numbers(table, "value", SOURCE, where, NUMBER, blank_ok=True),
+            "vintage_date": parse_dates(table, "realtime_start", SOURCE, where, "%Y-%m-%d"),
+        }
+    )
+
+
+def with_available_at(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add available_at: the end (New York) of the vintage date when there is one, else of the
+    release day `release_lag_business_days` US business days after the observation date."""
+    frame = frame.copy()
+    config = series_config()
+    published = pd.Series(frame["vintage_date"], index=frame.index, dtype=object, copy=True)
+    for series_id, rows in frame.groupby("series_id").groups.items():
+        lag = config[series_id].release_lag_business_days
+        undated = published.loc[rows].isna()
+        if undated.any():
+            index = undated[undated].index
+            published.loc[index] = release.business_days_after(
+                frame.loc[index, "observation_date"], lag
+            )
+    frame["available_at"] = release.end_of_day(published)
+    return frame
+
+
+def land(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> int:
+    """Land parsed observations: new information only; return the rows written."""
+    ensure_tables(con)
+    frame = with_available_at(frame).assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
+    frame["value"] = frame["value"].astype("float64")
+    return merge_rows(con, TABLE, _new_information(con, frame), KEY)
+
+
+def _new_information(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows whose value equals the vintage just before them (stored or in `frame`)."""
+    con.register("_fred_incoming", frame[list(KEY) + ["value"]].assign(_row=range(len(frame))))
+    try:
+        keep = con.execute(
+            f"""
+            with
+
+            incoming as (
+                select series_id, observation_date, available_at, value, _row
+                from _fred_incoming
+            ),
+
+            stored as (
+                select series_id, observation_date, available_at, value, null as _row
+                from {TABLE}
+                where series_id in (select incoming.series_id from incoming)
+                    and not exists (
+                        select 1 from incoming
+                        where incoming.series_id = {TABLE}.series_id
+                            and incoming.observation_date = {TABLE}.observation_date
+                            and incoming.available_at = {TABLE}.available_at
+                    )
+            ),
+
+            ordered as (
+                select
+                    *,
+                    lag(value) over vintages as previous_value,
+                    lag(available_at) over vintages as previous_available_at
+                from (select * from incoming union all select * from stored)
+                window vintages as (
+                    partition by series_id, observation_date order by available_at
+                )
+            )
+
+            select _row
+            from ordered
+            where _row is not null
+                and (previous_available_at is null or previous_value is distinct from value)
+            order by _row
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_fred_incoming")
+    return frame.iloc[[row for (row,) in keep]].reset_index(drop=True)
+
+
+def parse_file(path: Path) -> pd.DataFrame:
+    """One downloaded file: CSV by its header, JSON by its first character."""
+    text = decode_text(path.read_bytes(), SOURCE, path.name)
+    if text.lstrip()[:1] in ("[", "{"):
+        series_id = path.name.split("_")[0].split(".")[0]
+        return parse_observations(parse_json(text, SOURCE, path.name), path.name, series_id)
+    return parse_csv(text, path.name)
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Import a FRED file, or every *.csv / *.json file of a folder; return the rows written.
+
+    The series of a CSV is its header's second column; of a JSON file, its name up to the
+    first `_` or `.` (e.g. DGS10_observations.json). Each file is one recorded load.
+    """
+    files = files_to_import(path, SOURCE, SUFFIXES)
+    ensure_tables(con)
+    loads = [(f.name, TABLE, lambda f=f: land(con, parse_file(f), f.name)) for f in files]
+    return import_each(con, SOURCE, loads, str(path))
+
+
+def pull(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: str,
+    end: str,
+    series: list[str] | None = None,
+    api_url: str | None = None,
+) -> int:
+    """Pull every vintage since `start` of each series from the live API; return rows written.
+
+    The key comes from FRED_API_KEY; it travels as a query parameter, which `fetch` never
+    prints or logs. Each series is one recorded load.
+    """
+    config = series_config()
+    with arguments_of(SOURCE):
+        first, last = date_window(start, end, end_exclusive=False)
+        series = series or list(config)
+        unknown = [s for s in series if s not in config]
+        if unknown:
+            raise UserError(
+                f"--series {','.join(unknown)} not in seeds/fred_series.csv "
+                f"(known: {','.join(config)})"
+            )
+    key = os.environ.get(API_KEY_VARIABLE, "").strip()
+    if not key:
+        raise MissingCredentialError(API_KEY_VARIABLE, SOURCE)
+    ensure_tables(con)
+    base = (api_url or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL).rstrip("/")
+    url = f"{base}/series/observations"
+    http = session()
+    total = 0
+    for series_id in series:
+        window = f"live:{series_id}:{first}..{last}"
+        with recorded_load(con, SOURCE, TABLE, window) as load:
+            payload = fetch_json(
+                http,
+                SOURCE,
+                url,
+                params={
+                    "series_id": series_id,
+                    "api_key": key,
+                    "file_type": "json",
+                    "observation_start": first.isoformat(),
+                    "observation_end": last.isoformat(),
+                    "realtime_start": first.isoformat(),
+                    "realtime_end": "9999-12-31",
+                },
+            )
+            frame = parse_observations(payload, f"{url} ({series_id})", series_id)
+            load.rows = land(con, frame, window)
+        total += load.rows
+    return total
+
+
+def cut_snapshot(shared: Path, destination: Path) -> None:
+    """Copy SNAPSHOT_FILES from `shared`/fred into `destination`, keeping the header and the
+    lines dated from SNAPSHOT_FIRST_DATE, byte for byte (line endings included)."""
+    used = {s.series_id for s in series_config().values() if s.bucket}
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    for name in SNAPSHOT_FILES:
+        lines = (shared / "fred" / name).read_bytes().splitlines(keepends=True)
+        series_id = lines[0].decode().strip().split(",")[1]
+        if series_id not in used:
+            raise ExtractorError(f"fred: snapshot file {name} holds {series_id}, not used")
+        kept = [lines[0]] + [
+            line for line in lines[1:] if line[:10].decode() >= SNAPSHOT_FIRST_DATE.isoformat()
+        ]
+        (destination / name).write_bytes(b"".join(kept))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `cbi ingest fred`."""
+    parser.add_argument(
+        "--from-file", metavar="PATH", help="a FRED CSV/JSON download, or a folder of them"
+    )
+    parser.add_argument("--series", help="comma-separated ids (live; default: the seed's list)")
+    parser.add_argument("--start", help="first observation date, YYYY-MM-DD (live)")
+    parser.add_argument("--end", help="last observation date, YYYY-MM-DD (live; default today)")
+
+
+def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    """`cbi ingest fred`: import a file or folder, or pull live when none is given."""
+    if args.from_file:
+        return import_path(con, Path(args.from_file))
+    if not args.start:
+        raise ExtractorError("fred: give --from-file PATH, or --start DATE for a live pull")
+    return pull(
+        con,
+        start=args.start,
+        end=args.end or dt.date.today().isoformat(),
+        series=[s.strip() for s in args.series.split(",") if s.strip()] if args.series else None,
+    )
