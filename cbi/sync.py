@@ -118,14 +118,11 @@ def _count(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> int:
 def _replace_rows(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
     """Make `target.table` hold exactly the rows of `source.table`, in one transaction."""
     _create_like(con, source, target, table)
-    con.execute("begin transaction")
-    try:
-        con.execute(f"delete from {target}.{table}")
-        con.execute(f"insert into {target}.{table} by name select * from {source}.{table}")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+    _atomically(
+        con,
+        f"delete from {target}.{table}",
+        f"insert into {target}.{table} by name select * from {source}.{table}",
+    )
     return Copied(table, "replaced rows", _count(con, target, table))
 
 
@@ -142,15 +139,22 @@ def _merge(
     """Upsert the source's rows into the target by `key`; target rows it lacks are kept."""
     _create_like(con, source, target, table)
     columns = ", ".join(key)
+    _atomically(
+        con,
+        f"delete from {target}.{table} where ({columns}) in "
+        f"(select ({columns}) from {source}.{table})",
+        f"insert into {target}.{table} by name select * from {source}.{table}",
+    )
+    return Copied(table, "merged by key", _count(con, target, table))
+
+
+def _atomically(con: duckdb.DuckDBPyConnection, *statements: str) -> None:
+    """Run the statements in one transaction: all of them or none."""
     con.execute("begin transaction")
     try:
-        con.execute(
-            f"delete from {target}.{table} where ({columns}) in "
-            f"(select ({columns}) from {source}.{table})"
-        )
-        con.execute(f"insert into {target}.{table} by name select * from {source}.{table}")
+        for statement in statements:
+            con.execute(statement)
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
-    return Copied(table, "merged by key", _count(con, target, table))

@@ -62,17 +62,19 @@ def fetch(
     headers: dict[str, str] | None = None,
 ) -> requests.Response:
     """GET `url`; any answer but 2xx is an ExtractorError naming the source and the URL."""
-    shown = url.split("?", 1)[0]
-    with network_errors(source, f"fetch {shown}"):
-        response = http.get(url, params=params, headers=headers, timeout=TIMEOUT_S)
-    _check_status(response, source, shown)
-    return response
+    return _request(http, "GET", source, url, params=params, headers=headers)
 
 
-def _check_status(response: requests.Response, source: str, shown: str) -> None:
-    """Any answer but 2xx/3xx is one ExtractorError line with a hint for the status."""
+def _request(
+    http: requests.Session, method: str, source: str, url: str, shown: str | None = None, **kwargs
+) -> requests.Response:
+    """Send one request; a network failure or an answer >= 400 is one ExtractorError line."""
+    shown = shown or url.split("?", 1)[0]
+    verb = "fetch" if method == "GET" else f"{method.lower()} to"
+    with network_errors(source, f"{verb} {shown}"):
+        response = http.request(method, url, timeout=TIMEOUT_S, **kwargs)
     if response.status_code < 400:
-        return
+        return response
     hint = _HINTS.get(response.status_code)
     if hint is None:
         hint = "the server is failing; retry later" if response.status_code >= 500 else ""
@@ -88,11 +90,7 @@ def post_json(
 
     `shown` names the URL in errors when the URL itself is a secret (a webhook).
     """
-    shown = shown or url.split("?", 1)[0]
-    with network_errors(source, f"post to {shown}"):
-        response = http.post(url, json=payload, timeout=TIMEOUT_S)
-    _check_status(response, source, shown)
-    return response
+    return _request(http, "POST", source, url, shown, json=payload)
 
 
 def fetch_json(
