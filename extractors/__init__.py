@@ -10,6 +10,11 @@ Every module defines:
 - import_path(con, path) -> rows: import a file or folder the publisher distributes;
 - cut_snapshot(shared, destination) (all but databento, which has its own cutter): copy the
   real files `scripts/make_snapshot.py` bundles, trimmed to what the models use.
+
+and, to take part in `cbi daily`'s live ingest, optionally:
+
+- CREDENTIAL: the environment variable holding its API key (None when it needs none);
+- update(con) -> rows: the incremental live pull from the last loaded period to today.
 """
 
 SOURCES = (
