@@ -135,3 +135,68 @@ def test_status_shows_market_buckets_covered_and_tariff_missing(
     assert "2024-12-31" in crush_line and crush_line.rstrip().endswith("covered")
     assert "MISSING" in tariff_line
     assert "Buckets covered: 7/8; uncovered: tariff" in text
+
+
+# EPA RIN prices (2017-2022) and the EIA diesel workbook (to 2021-09) do not reach the
+# 2023-2024 window above, so their features get their own build: 2020-2021 bars with the
+# bundled EPA and EIA files, the cut database losing every bar after the end of trade date
+# FUNDAMENTALS_CUT and every EPA/EIA row published after it.
+FUNDAMENTALS_BARS = (
+    "glbx-mdp3-20200101-20201231.ohlcv-1h.dbn.zst",
+    "glbx-mdp3-20210101-20211231.ohlcv-1h.dbn.zst",
+)
+FUNDAMENTALS_CUT = dt.date(2021, 6, 15)
+FUNDAMENTALS_TABLES = ("raw.epa_rin_prices", "raw.epa_rin_generation", "raw.eia_weekly_prices")
+FUNDAMENTALS_FEATURES = {
+    "feat_biofuel_daily": ("d4_rin_price_usd_per_rin", "d4_minus_d6_rin_price_usd_per_rin"),
+    "feat_energy_daily": ("diesel_retail_usd_per_gal", "diesel_retail_minus_ho_usd_per_gal"),
+}
+
+
+@pytest.fixture(scope="module")
+def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from extractors import eia, epa_rin
+
+    tmp = tmp_path_factory.mktemp("truncation_fundamentals")
+    slice_dir = tmp / "bars"
+    slice_dir.mkdir()
+    for name in FUNDAMENTALS_BARS:
+        shutil.copy(SNAPSHOT_DIR / "databento" / name, slice_dir / name)
+    full_db = tmp / "fundamentals_full.duckdb"
+    con = connect(full_db)
+    databento.import_path(con, slice_dir)
+    epa_rin.import_path(con, SNAPSHOT_DIR / epa_rin.COMMAND)
+    eia.import_path(con, SNAPSHOT_DIR / eia.COMMAND)
+    con.close()
+
+    cut_db = tmp / "fundamentals_cut.duckdb"
+    shutil.copy(full_db, cut_db)
+    end = _trade_date_end(FUNDAMENTALS_CUT)
+    with duckdb.connect(str(cut_db)) as con:
+        con.execute("delete from raw.databento_futures_ohlcv_1h where ts_event >= ?", [end])
+        for table in FUNDAMENTALS_TABLES:
+            con.execute(f"delete from {table} where available_at > ?", [end])
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _build(full_db, tmp, monkeypatch)
+        _build(cut_db, tmp, monkeypatch)
+    return full_db, cut_db
+
+
+@pytest.mark.parametrize("mart", FUNDAMENTALS_FEATURES)
+def test_epa_and_eia_features_up_to_cut_do_not_change_with_later_data(
+    built_fundamentals_databases: tuple[Path, Path], mart: str
+) -> None:
+    full_db, cut_db = built_fundamentals_databases
+    query = f"select * from marts.{mart} where trade_date <= ? order by trade_date"
+    frames = []
+    for db in (full_db, cut_db):
+        with duckdb.connect(str(db), read_only=True) as con:
+            frames.append(con.execute(query, [FUNDAMENTALS_CUT]).df())
+    full, cut = frames
+
+    # the features are there on the cut date (the check is not vacuous) ...
+    last = cut[cut["trade_date"] == pd.Timestamp(FUNDAMENTALS_CUT)]
+    assert len(last) == 1 and last[list(FUNDAMENTALS_FEATURES[mart])].notna().all(axis=None)
+    # ... and identical whether or not later data exist
+    pd.testing.assert_frame_equal(full, cut, check_exact=True)

@@ -8,13 +8,24 @@ panel as (
 
 ),
 
+diesel as (
+
+    select * from {{ ref('int_diesel_retail_prices_joined_asof') }}
+
+),
+
 cracks as (
 
     select
-        *,
-        (2 * rb_close_price * 42 + ho_close_price * 42 - 3 * cl_close_price) / 3
-            as crack_321_usd_per_bbl
+        panel.*,
+        (2 * panel.rb_close_price * 42 + panel.ho_close_price * 42 - 3 * panel.cl_close_price)
+        / 3 as crack_321_usd_per_bbl,
+        diesel.diesel_retail_usd_per_gal,
+        diesel.diesel_retail_change_4w_usd_per_gal,
+        diesel.diesel_retail_age_days,
+        diesel.diesel_retail_available_at
     from panel
+    left join diesel on panel.trade_date = diesel.trade_date
 
 ),
 
@@ -47,10 +58,23 @@ features as (
         {{ rolling_beta('zl_log_return_1d_roll_free', 'cl_log_return_1d_roll_free', 63) }}
             as zl_cl_return_beta_63d,
 
+        -- EIA weekly U.S. No 2 diesel retail price incl. taxes, $/gal, and its margin over HO
+        diesel_retail_usd_per_gal,
+        {{ feature_round('diesel_retail_change_4w_usd_per_gal') }}
+            as diesel_retail_change_4w_usd_per_gal,
+        {{ feature_round('diesel_retail_usd_per_gal - ho_close_price') }}
+            as diesel_retail_minus_ho_usd_per_gal,
+        diesel_retail_age_days,
+
         -- provenance
         greatest(cl_age_days, ho_age_days, rb_age_days) as energy_inputs_max_age_days,
-        greatest(zl_available_at, cl_available_at, ho_available_at, rb_available_at)
-            as available_at
+        greatest(
+            zl_available_at,
+            cl_available_at,
+            ho_available_at,
+            rb_available_at,
+            diesel_retail_available_at
+        ) as available_at
 
     from cracks
 

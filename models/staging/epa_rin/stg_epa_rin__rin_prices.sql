@@ -1,0 +1,65 @@
+{#- One price per week and D-code; see doc epa_rin_prices_aggregation. The raw table is
+    optional (nothing landed yet gives an empty model). -#}
+with
+
+source as (
+
+    {{ source_or_empty('epa_rin', 'epa_rin_prices', [
+        ['week_start_date', 'date'],
+        ['transfer_year', 'integer'],
+        ['rin_year', 'integer'],
+        ['d_code', 'varchar'],
+        ['qap_service_type', 'varchar'],
+        ['price_usd_per_rin', 'double'],
+        ['available_at', 'timestamptz'],
+        ['source', 'varchar'],
+        ['loaded_at', 'timestamptz'],
+    ]) }}
+
+),
+
+vintages as (
+
+    select
+        week_start_date,
+        d_code,
+        coalesce(
+            max(rin_year) filter (where rin_year = year(week_start_date)),
+            max(rin_year) filter (where rin_year = year(week_start_date) - 1)
+        ) as rin_year
+    from source
+    group by week_start_date, d_code
+
+),
+
+aggregated as (
+
+    select
+        -- keys
+        source.week_start_date,
+        source.d_code,
+
+        -- the vintage priced and how
+        source.rin_year,
+        count(*) as price_rows,
+        string_agg(distinct source.qap_service_type, ',' order by source.qap_service_type)
+            as qap_service_types,
+
+        -- price
+        round(avg(source.price_usd_per_rin), 6) as price_usd_per_rin,
+
+        -- timestamps
+        max(source.available_at) as available_at,
+        max(source.loaded_at) as loaded_at
+
+    from source
+    inner join vintages
+        on
+            source.week_start_date = vintages.week_start_date
+            and source.d_code = vintages.d_code
+            and source.rin_year = vintages.rin_year
+    group by source.week_start_date, source.d_code, source.rin_year
+
+)
+
+select * from aggregated
