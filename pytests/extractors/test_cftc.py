@@ -277,3 +277,16 @@ def test_cli_imports_a_folder(tmp_path: Path) -> None:
     assert main(["--db", str(db), "ingest", "cftc", "--from-file", str(FIXTURES)]) == 0
     with duckdb.connect(str(db), read_only=True) as check:
         assert check.execute(f"select count(*) from {cftc.TABLE}").fetchone()[0] == 35
+
+
+def test_daily_update_downloads_the_years_since_the_last_report(con, site: HTTPServer) -> None:
+    cftc.import_path(con, DISAGG_2023)  # last report 2023-10-10
+    site.expect_request(ZIP_PATH).respond_with_data(DISAGG_2023.read_bytes())
+    site.expect_request(ZIP_PATH.replace("2023", "2024")).respond_with_data(
+        DISAGG_2023.read_bytes()  # the 2023 file again: no report in 2024
+    )
+    assert cftc.update(con, today=dt.date(2024, 1, 5)) == 0
+    assert [request.path.rsplit("/", 1)[1] for request, _ in site.log] == [
+        "fut_disagg_txt_2023.zip",
+        "fut_disagg_txt_2024.zip",
+    ]

@@ -294,3 +294,16 @@ def test_release_lag_counts_us_business_days() -> None:
         dt.date(2024, 11, 12),
         dt.date(2024, 12, 26),
     ]
+
+
+def test_daily_update_pulls_every_series_from_shortly_before_the_last_one(
+    con, api: HTTPServer
+) -> None:
+    fred.import_path(con, FIXTURES / "DFF.csv")  # last observation 2024-07-08
+    api.expect_request(PATH).respond_with_data(_envelope(), content_type="application/json")
+    fred.update(con, today=dt.date(2024, 7, 20))
+    asked = [request.args for request, _ in api.log]
+    assert {a["series_id"] for a in asked} == set(fred.series_config())
+    assert {(a["observation_start"], a["realtime_start"], a["observation_end"]) for a in asked} == {
+        ("2024-06-24", "2024-06-24", "2024-07-20")
+    }

@@ -1,0 +1,55 @@
+{#- COT reports, renamed; positions in contracts. Optional raw table: before the first
+    `cbi ingest cftc` this is an empty relation with the same columns. -#}
+{%- set positions = [
+    'producer_merchant_long', 'producer_merchant_short', 'swap_long', 'swap_short',
+    'swap_spread', 'managed_money_long', 'managed_money_short', 'managed_money_spread',
+    'other_reportable_long', 'other_reportable_short', 'other_reportable_spread',
+    'total_reportable_long', 'total_reportable_short', 'nonreportable_long',
+    'nonreportable_short', 'noncommercial_long', 'noncommercial_short',
+    'noncommercial_spread', 'commercial_long', 'commercial_short'
+] -%}
+{%- set raw_columns = [
+    ['report_type', 'varchar'], ['futures_only', 'boolean'], ['market_code', 'varchar'],
+    ['as_of_date', 'date'], ['available_at', 'timestamptz'], ['market_name', 'varchar'],
+    ['open_interest', 'bigint'], ['source', 'varchar'], ['loaded_at', 'timestamptz']
+] -%}
+{%- for position in positions -%}
+    {%- do raw_columns.append([position, 'bigint']) -%}
+{%- endfor %}
+
+with
+
+source as (
+
+    {{ source_or_empty('cftc', 'cftc_cot', raw_columns) }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        report_type,
+        futures_only,
+        market_code,
+        as_of_date,
+
+        -- publication
+        available_at,
+
+        -- market and positions, contracts
+        market_name,
+        open_interest as open_interest_contracts,
+        {%- for position in positions %}
+            {{ position }} as {{ position }}_contracts,
+        {%- endfor %}
+
+        -- metadata
+        source as load_source,
+        loaded_at
+
+    from source
+
+)
+
+select * from renamed
