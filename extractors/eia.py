@@ -33,8 +33,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import xlrd
-from pandas.tseries.holiday import USFederalHolidayCalendar
 
+from common import release
 from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
@@ -66,7 +66,6 @@ DIESEL_SERIES = "EMD_EPD2D_PTE_NUS_DPG"
 RETAIL_SERIES = re.compile(r"EM[MD]_[A-Z0-9]+_PTE_[A-Z0-9]+_[A-Z0-9]+")
 UNITS = {"dollars per gallon": "$/GAL"}
 
-RELEASE_ZONE = "America/New_York"
 MONDAY_RELEASE_TIME = dt.time(17, 0)
 # From this period on, the price is released the business day after collection, about 10:00.
 TUESDAY_RELEASE_FROM = dt.date(2025, 1, 1)
@@ -92,11 +91,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
 
 
-def _business_days(first: dt.date, last: dt.date) -> pd.DatetimeIndex:
-    holidays = USFederalHolidayCalendar().holidays(first, last + dt.timedelta(days=14))
-    return pd.bdate_range(first, last + dt.timedelta(days=14), freq="C", holidays=holidays)
-
-
 def release_at(periods: pd.Series) -> pd.Series:
     """When the weekly retail prices of each Monday `periods` became public, UTC.
 
@@ -104,19 +98,19 @@ def release_at(periods: pd.Series) -> pd.Series:
     until TUESDAY_RELEASE_FROM the release is that day at 17:00 ET, from then on the next
     business day at 10:00 ET.
     """
-    dates = pd.to_datetime(periods)
-    if dates.empty:
-        return pd.Series([], dtype="datetime64[ns, UTC]")
-    days = _business_days(dates.min().date(), dates.max().date())
-    collected = days[days.searchsorted(dates)]
-    late = (dates >= pd.Timestamp(TUESDAY_RELEASE_FROM)).to_numpy()
-    following = days[days.searchsorted(collected, side="right")]
-    release_day = pd.DatetimeIndex(following.where(late, collected))
-    time = pd.to_timedelta(
-        [_since_midnight(TUESDAY_RELEASE_TIME if x else MONDAY_RELEASE_TIME) for x in late]
+    if periods.empty:
+        return pd.Series([], dtype="datetime64[ns, UTC]", index=periods.index)
+    collected = release.business_days_after(periods, 0)
+    late = pd.to_datetime(periods) >= pd.Timestamp(TUESDAY_RELEASE_FROM)
+    day = release.business_days_after(collected, 1).where(late, collected)
+    time = late.map(
+        {
+            True: _since_midnight(TUESDAY_RELEASE_TIME),
+            False: _since_midnight(MONDAY_RELEASE_TIME),
+        }
     )
-    local = (release_day + time).tz_localize(RELEASE_ZONE).tz_convert("UTC")
-    return pd.Series(local, index=periods.index)
+    local = pd.to_datetime(day) + pd.to_timedelta(time)
+    return local.dt.tz_localize(release.NEW_YORK).dt.tz_convert("UTC")
 
 
 def _since_midnight(time: dt.time) -> dt.timedelta:

@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from common import release
 from common.errors import ExtractorError, UserError
 from common.http import fetch, session
 from common.validate import arguments_of
@@ -85,7 +86,7 @@ _QAP = re.compile(r"\S.*")
 # The monthly EMTS update: day of the month and local time it is assumed public by.
 UPDATE_DAY = 20
 UPDATE_TIME = dt.time(17, 0)
-UPDATE_ZONE = "America/New_York"
+UPDATE_ZONE = release.NEW_YORK
 
 DDL = f"""
 create schema if not exists raw;

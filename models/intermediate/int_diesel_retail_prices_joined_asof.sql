@@ -1,16 +1,10 @@
 {#- Point-in-time EIA weekly U.S. No 2 diesel retail price per ZL trading day: the newest week
-    public by the end of the trade date (available_at <= trade_date_end_at). A week more than
+    public by the end of the trade date (macro latest_public_period). A week more than
     max_age_days before the trade date (two missed releases) is null, never carried forward. -#}
 {%- set diesel_series = 'EMD_EPD2D_PTE_NUS_DPG' -%}
 {%- set max_age_days = 14 -%}
 
 with
-
-trading_days as (
-
-    select * from {{ ref('int_trading_days_enumerated') }}
-
-),
 
 diesel as (
 
@@ -38,17 +32,7 @@ with_changes as (
 
 latest_public_week as (
 
-    select
-        trading_days.trade_date,
-        date_diff('day', with_changes.week_date, trading_days.trade_date)
-        <= {{ max_age_days }} as is_recent,
-        with_changes.week_date,
-        with_changes.price_usd_per_gal,
-        with_changes.price_change_4w_usd_per_gal,
-        with_changes.available_at
-    from trading_days
-    asof left join with_changes
-        on trading_days.trade_date_end_at >= with_changes.available_at
+    {{ latest_public_period('with_changes', 'week_date', max_age_days) }}
 
 ),
 
@@ -56,24 +40,23 @@ final as (
 
     select
         -- key
-        trade_date,
+        latest_public_week.trade_date,
 
         -- the week used and its age
-        case when is_recent then week_date end as diesel_retail_week_date,
-        case
-            when is_recent then date_diff('day', week_date, trade_date)
-        end as diesel_retail_age_days,
+        with_changes.week_date as diesel_retail_week_date,
+        date_diff('day', with_changes.week_date, latest_public_week.trade_date)
+            as diesel_retail_age_days,
 
         -- U.S. No 2 diesel retail price incl. taxes, US dollars per gallon
-        case when is_recent then price_usd_per_gal end as diesel_retail_usd_per_gal,
-        case
-            when is_recent then price_change_4w_usd_per_gal
-        end as diesel_retail_change_4w_usd_per_gal,
+        with_changes.price_usd_per_gal as diesel_retail_usd_per_gal,
+        with_changes.price_change_4w_usd_per_gal as diesel_retail_change_4w_usd_per_gal,
 
         -- when the value used became public
-        case when is_recent then available_at end as diesel_retail_available_at
+        with_changes.available_at as diesel_retail_available_at
 
     from latest_public_week
+    left join with_changes
+        on latest_public_week.week_date = with_changes.week_date
 
 )
 

@@ -2,16 +2,12 @@
     end of the trade date. Year-to-date growth compares the vintage's own RIN year so far with
     the year before over the same months, as the vintage twelve months earlier stated it (so
     both sides were public then, and revisions of the later year never leak into the base).
-    A vintage whose month ended more than max_age_days before the trade date is null. -#}
-{%- set max_age_days = 100 -%}
+    A vintage more than max_age_days after the start of its month is null (macro
+    latest_public_period). -#}
+{#- days from the first day of the vintage month: its data month plus 100 days -#}
+{%- set max_age_days = 130 -%}
 
 with
-
-trading_days as (
-
-    select * from {{ ref('int_trading_days_enumerated') }}
-
-),
 
 generation as (
 
@@ -54,19 +50,7 @@ vintages as (
 
 latest_public_vintage as (
 
-    select
-        trading_days.trade_date,
-        date_diff('day', vintages.vintage_month + interval 1 month, trading_days.trade_date)
-        <= {{ max_age_days }} as is_recent,
-        vintages.vintage_month,
-        vintages.d4_ytd_rins,
-        vintages.d4_prior_year_ytd_rins,
-        vintages.d6_ytd_rins,
-        vintages.d6_prior_year_ytd_rins,
-        vintages.available_at
-    from trading_days
-    asof left join vintages
-        on trading_days.trade_date_end_at >= vintages.available_at
+    {{ latest_public_period('vintages', 'vintage_month', max_age_days) }}
 
 ),
 
@@ -74,31 +58,25 @@ final as (
 
     select
         -- key
-        trade_date,
+        latest_public_vintage.trade_date,
 
         -- the vintage used
-        case when is_recent then vintage_month end as rin_generation_vintage_month,
+        vintages.vintage_month as rin_generation_vintage_month,
 
         -- RIN-year-to-date generation, millions of RINs, and its growth on a year earlier
-        case
-            when is_recent then {{ feature_round('d4_ytd_rins / 1e6') }}
-        end as d4_rin_generation_ytd_million_rins,
-        case
-            when is_recent then {{ feature_round('d6_ytd_rins / 1e6') }}
-        end as d6_rin_generation_ytd_million_rins,
-        case
-            when is_recent
-                then {{ feature_round('100 * (d4_ytd_rins / d4_prior_year_ytd_rins - 1)') }}
-        end as d4_rin_generation_ytd_yoy_pct,
-        case
-            when is_recent
-                then {{ feature_round('100 * (d6_ytd_rins / d6_prior_year_ytd_rins - 1)') }}
-        end as d6_rin_generation_ytd_yoy_pct,
+        {{ feature_round('vintages.d4_ytd_rins / 1e6') }} as d4_rin_generation_ytd_million_rins,
+        {{ feature_round('vintages.d6_ytd_rins / 1e6') }} as d6_rin_generation_ytd_million_rins,
+        {{ feature_round('100 * (vintages.d4_ytd_rins / vintages.d4_prior_year_ytd_rins - 1)') }}
+            as d4_rin_generation_ytd_yoy_pct,
+        {{ feature_round('100 * (vintages.d6_ytd_rins / vintages.d6_prior_year_ytd_rins - 1)') }}
+            as d6_rin_generation_ytd_yoy_pct,
 
         -- when the vintage used became public
-        case when is_recent then available_at end as rin_generation_available_at
+        vintages.available_at as rin_generation_available_at
 
     from latest_public_vintage
+    left join vintages
+        on latest_public_vintage.vintage_month = vintages.vintage_month
 
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -21,7 +22,7 @@ import pytest
 from cbi.dbt import run_dbt
 from cbi.status import render_status
 from common.paths import SNAPSHOT_DIR
-from extractors import databento
+from extractors import databento, eia, epa_rin
 from extractors.core import connect
 
 SNAPSHOT_FILES = (
@@ -65,39 +66,51 @@ def _build(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_dbt(db, BUILD_ARGS) == 0, f"dbt build failed on {db}"
 
 
-def _mart(db: Path, mart: str) -> pd.DataFrame:
+def _mart(db: Path, mart: str, cut: dt.date = CUT_TRADE_DATE) -> pd.DataFrame:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
-            f"select * from marts.{mart} where trade_date <= ? order by trade_date",
-            [CUT_TRADE_DATE],
+            f"select * from marts.{mart} where trade_date <= ? order by trade_date", [cut]
         ).df()
 
 
-@pytest.fixture(scope="module")
-def built_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("truncation")
+def _full_and_cut(
+    tmp: Path,
+    bar_files: tuple[str, ...],
+    cut: dt.date,
+    extractors: tuple[ModuleType, ...] = (),
+    tables: tuple[str, ...] = (),
+) -> tuple[Path, Path]:
+    """Two built databases: the snapshot bars (and each extractor's snapshot folder) whole, and
+    cut at the end of trade date `cut` (later bars and rows of `tables` published later go)."""
     slice_dir = tmp / "snapshot_slice"
     slice_dir.mkdir()
-    for name in SNAPSHOT_FILES:
+    for name in bar_files:
         shutil.copy(SNAPSHOT_DIR / "databento" / name, slice_dir / name)
 
     full_db = tmp / "full.duckdb"
     con = connect(full_db)
     databento.import_path(con, slice_dir)
+    for extractor in extractors:
+        extractor.import_path(con, SNAPSHOT_DIR / extractor.COMMAND)
     con.close()
 
     cut_db = tmp / "cut.duckdb"
     shutil.copy(full_db, cut_db)
+    end = _trade_date_end(cut)
     with duckdb.connect(str(cut_db)) as con:
-        con.execute(
-            "delete from raw.databento_futures_ohlcv_1h where ts_event >= ?",
-            [_trade_date_end(CUT_TRADE_DATE)],
-        )
+        con.execute("delete from raw.databento_futures_ohlcv_1h where ts_event >= ?", [end])
+        for table in tables:
+            con.execute(f"delete from {table} where available_at > ?", [end])
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         _build(full_db, tmp, monkeypatch)
         _build(cut_db, tmp, monkeypatch)
     return full_db, cut_db
+
+
+@pytest.fixture(scope="module")
+def built_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _full_and_cut(tmp_path_factory.mktemp("truncation"), SNAPSHOT_FILES, CUT_TRADE_DATE)
 
 
 @pytest.mark.parametrize("mart", FEATURE_MARTS)
@@ -155,32 +168,13 @@ FUNDAMENTALS_FEATURES = {
 
 @pytest.fixture(scope="module")
 def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from extractors import eia, epa_rin
-
-    tmp = tmp_path_factory.mktemp("truncation_fundamentals")
-    slice_dir = tmp / "bars"
-    slice_dir.mkdir()
-    for name in FUNDAMENTALS_BARS:
-        shutil.copy(SNAPSHOT_DIR / "databento" / name, slice_dir / name)
-    full_db = tmp / "fundamentals_full.duckdb"
-    con = connect(full_db)
-    databento.import_path(con, slice_dir)
-    epa_rin.import_path(con, SNAPSHOT_DIR / epa_rin.COMMAND)
-    eia.import_path(con, SNAPSHOT_DIR / eia.COMMAND)
-    con.close()
-
-    cut_db = tmp / "fundamentals_cut.duckdb"
-    shutil.copy(full_db, cut_db)
-    end = _trade_date_end(FUNDAMENTALS_CUT)
-    with duckdb.connect(str(cut_db)) as con:
-        con.execute("delete from raw.databento_futures_ohlcv_1h where ts_event >= ?", [end])
-        for table in FUNDAMENTALS_TABLES:
-            con.execute(f"delete from {table} where available_at > ?", [end])
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        _build(full_db, tmp, monkeypatch)
-        _build(cut_db, tmp, monkeypatch)
-    return full_db, cut_db
+    return _full_and_cut(
+        tmp_path_factory.mktemp("truncation_fundamentals"),
+        FUNDAMENTALS_BARS,
+        FUNDAMENTALS_CUT,
+        (epa_rin, eia),
+        FUNDAMENTALS_TABLES,
+    )
 
 
 @pytest.mark.parametrize("mart", FUNDAMENTALS_FEATURES)
@@ -188,12 +182,7 @@ def test_epa_and_eia_features_up_to_cut_do_not_change_with_later_data(
     built_fundamentals_databases: tuple[Path, Path], mart: str
 ) -> None:
     full_db, cut_db = built_fundamentals_databases
-    query = f"select * from marts.{mart} where trade_date <= ? order by trade_date"
-    frames = []
-    for db in (full_db, cut_db):
-        with duckdb.connect(str(db), read_only=True) as con:
-            frames.append(con.execute(query, [FUNDAMENTALS_CUT]).df())
-    full, cut = frames
+    full, cut = (_mart(db, mart, FUNDAMENTALS_CUT) for db in (full_db, cut_db))
 
     # the features are there on the cut date (the check is not vacuous) ...
     last = cut[cut["trade_date"] == pd.Timestamp(FUNDAMENTALS_CUT)]
