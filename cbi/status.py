@@ -19,20 +19,44 @@ select
     bucket,
     source,
     required_for_training,
+    last_period_date,
     last_available_date,
-    rows_last_30d,
-    source_covered,
-    bucket_covered,
+    rows_in_window,
+    feeds_expected,
+    stale_feeds,
+    source_fresh,
+    bucket_status,
+    bucket_coverage_pct,
+    bucket_missing_sources,
+    bucket_trained,
     coverage_as_of
 from marts.bucket_coverage
 order by bucket_order, required_for_training desc, source
 """
 
-HEADERS = ("bucket", "source", "required", "last date", "rows 30d", "source is", "bucket is")
+HEADERS = (
+    "bucket",
+    "source",
+    "required",
+    "last date",
+    "published",
+    "rows in window",
+    "source is",
+    "bucket is",
+)
 
 
-def _mark(flag: bool) -> str:
-    return "covered" if flag else "MISSING"
+def _source_state(fresh: bool, feeds_expected: int, stale_feeds: str | None) -> str:
+    if fresh:
+        return "fresh"
+    if not feeds_expected:
+        return "MISSING (not landed)"
+    return f"STALE: {stale_feeds}"
+
+
+def _bucket_state(status: str, pct: float, missing: str | None, trained: bool) -> str:
+    text = f"{status} {pct:.0f} %" + (f" (missing {missing})" if missing else "")
+    return text + ("" if trained else ", not trained")
 
 
 def _format_table(rows: list[tuple[str, ...]]) -> str:
@@ -45,50 +69,79 @@ def _format_table(rows: list[tuple[str, ...]]) -> str:
 
 
 def render_status(db_path: Path) -> str:
-    """The coverage table of `db_path` as text: one line per bucket and source, then a summary.
+    """The coverage table of `db_path` as text: one line per bucket and source, then a summary."""
+    rows, summary = coverage_table(db_path)
+    return "\n".join([_format_table(rows), "", *summary])
 
-    Raises UserError (shown as one line by the CLI) when the database or the coverage model
-    does not exist yet, saying which command creates it.
+
+def coverage_table(
+    db_path: Path, command: str = "status"
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The rows of the coverage table (cells as text, in HEADERS order) and its summary lines.
+
+    Shared by `cbi status` and the `cbi report` page. Raises UserError (shown as one line by
+    the CLI) when the database or the coverage model does not exist yet, saying which command
+    creates it.
     """
-    con = connect_read_only(db_path, "status")
+    con = connect_read_only(db_path, command)
     try:
         records = con.execute(COVERAGE_QUERY).fetchall()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # Binder: a table built by an older version of the project (a column is missing).
         raise UserError(
-            f"status: {db_path} has no current marts.bucket_coverage; run `cbi build` first"
+            f"{command}: {db_path} has no current marts.bucket_coverage; run `cbi build` first"
         ) from exc
     finally:
         con.close()
 
-    rows = [
-        (
-            bucket,
-            source,
-            "yes" if required else "optional",
-            last_date.isoformat() if last_date else "-",
-            f"{rows_30d:,}",
-            _mark(source_covered),
-            _mark(bucket_covered) + ("" if bucket_covered else " (not trained)"),
+    rows = []
+    buckets: dict[str, tuple[str, float, bool]] = {}
+    for (
+        bucket,
+        source,
+        required,
+        last_date,
+        published,
+        rows_in_window,
+        feeds_expected,
+        stale_feeds,
+        fresh,
+        status,
+        pct,
+        missing,
+        trained,
+        _,
+    ) in records:
+        rows.append(
+            (
+                bucket,
+                source,
+                "yes" if required else "optional",
+                last_date.isoformat() if last_date else "-",
+                published.isoformat() if published else "-",
+                f"{rows_in_window:,}",
+                _source_state(fresh, feeds_expected, stale_feeds),
+                _bucket_state(status, pct, missing, trained),
+            )
         )
-        for (
-            bucket,
-            source,
-            required,
-            last_date,
-            rows_30d,
-            source_covered,
-            bucket_covered,
-            _,
-        ) in records
-    ]
-    buckets = {record[0]: record[6] for record in records}
-    covered = sorted(bucket for bucket, flag in buckets.items() if flag)
-    uncovered = sorted(bucket for bucket, flag in buckets.items() if not flag)
-    as_of = records[0][7].isoformat() if records and records[0][7] else "-"
+        buckets[bucket] = (status, pct, trained)
+    by_status = {
+        status: [f"{b} {p:.0f} %" for b, (s, p, _) in buckets.items() if s == status]
+        for status in ("covered", "partial", "missing")
+    }
+    untrained = [bucket for bucket, (_, _, trained) in buckets.items() if not trained]
+    as_of = records[0][-1].isoformat() if records and records[0][-1] else "-"
     summary = [
-        f"Coverage as of {as_of} (last ZL trade date; window 30 days before it)",
-        f"Buckets covered: {len(covered)}/{len(buckets)}"
-        + (f"; uncovered: {', '.join(uncovered)}" if uncovered else ""),
+        f"Coverage as of {as_of} (last ZL trade date): a source is fresh with rows published in "
+        "its window before it (30 days; EPA 75); a bucket is covered only when all its sources "
+        "are",
+        f"Buckets covered: {len(by_status['covered'])}/{len(buckets)}"
+        + "".join(
+            f"; {status}: {', '.join(names)}"
+            for status, names in by_status.items()
+            if status != "covered" and names
+        ),
+        f"Trained (required sources fresh): {len(buckets) - len(untrained)}/{len(buckets)}"
+        + (f"; not trained: {', '.join(untrained)}" if untrained else ""),
     ]
-    return "\n".join([_format_table(rows), "", *summary])
+    return rows, summary

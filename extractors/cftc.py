@@ -40,7 +40,7 @@ from common import release
 from common.errors import ExtractorError
 from common.http import fetch, session
 from common.validate import arguments_of, date_window
-from extractors.core import merge_rows, read_seed, recorded_load
+from extractors.core import merge_rows, read_seed, recorded_load, update_window
 from extractors.tabular import (
     INTEGER,
     decode_text,
@@ -72,10 +72,6 @@ SUFFIXES = (".zip", ".txt", ".csv")
 CODE_FIELD = {"disaggregated": "CFTC_Contract_Market_Code", "legacy": "CFTC Contract Market Code"}
 RELEASE_HOUR, RELEASE_MINUTE = 15, 30  # America/New_York
 CREDENTIAL = None  # public files: `cbi daily` always calls update()
-# The daily update downloads the years from this many days before the last report landed, or
-# this many days of history into an empty table.
-UPDATE_OVERLAP_DAYS = 14
-UPDATE_HISTORY_DAYS = 730
 
 # raw column -> publisher column, per layout (the legacy header is stripped of its spaces).
 _COMMON = ("market_name", "as_of_date", "market_code", "open_interest")
@@ -361,19 +357,14 @@ def pull(
 
 
 def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
-    """The daily pull: the disaggregated annual zip(s) from shortly before the last report
-    landed (UPDATE_OVERLAP_DAYS) to today; UPDATE_HISTORY_DAYS into an empty table."""
+    """The daily pull: the disaggregated annual zip(s) from two weeks before the last report
+    landed to today; two years into an empty table."""
     ensure_tables(con)
-    end = today or dt.datetime.now(dt.UTC).date()
     last = con.execute(
         f"select max(as_of_date) from {TABLE} where report_type = 'disaggregated'"
     ).fetchone()[0]
-    start = (
-        last - dt.timedelta(days=UPDATE_OVERLAP_DAYS)
-        if last
-        else end - dt.timedelta(days=UPDATE_HISTORY_DAYS)
-    )
-    return pull(con, start=min(start, end).isoformat(), end=end.isoformat())
+    start, end = update_window(last, today)
+    return pull(con, start=start, end=end)
 
 
 def cut_snapshot(shared: Path, destination: Path) -> None:

@@ -7,6 +7,7 @@ load land in one transaction: a load that fails leaves the raw table exactly as 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import logging
 import time
 import traceback
@@ -169,3 +170,18 @@ def read_seed(name: str) -> list[dict[str, str]]:
     """The rows of dbt seed `seeds/<name>.csv` as text: the one definition dbt and Python share."""
     with (PROJECT_DIR / "seeds" / f"{name}.csv").open(newline="") as handle:
         return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def update_window(
+    last: dt.date | None,
+    today: dt.date | None = None,
+    overlap_days: int = 14,
+    history_days: int = 730,
+) -> tuple[str, str]:
+    """(start, end) ISO dates of a daily live pull: from `overlap_days` before the last period
+    landed (so values revised since land again) or `history_days` of history into an empty
+    table, to today (UTC)."""
+    end = today or dt.datetime.now(dt.UTC).date()
+    back = dt.timedelta(days=overlap_days if last else history_days)
+    start = (last or end) - back
+    return min(start, end).isoformat(), end.isoformat()

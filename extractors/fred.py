@@ -36,7 +36,7 @@ from common import release
 from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
-from extractors.core import merge_rows, read_seed, recorded_load
+from extractors.core import merge_rows, read_seed, recorded_load, update_window
 from extractors.tabular import (
     NUMBER,
     decode_text,
@@ -62,10 +62,6 @@ TABLE = "raw.fred_economic"
 KEY = ("series_id", "observation_date", "available_at")
 API_KEY_VARIABLE = "FRED_API_KEY"
 CREDENTIAL = API_KEY_VARIABLE  # `cbi daily` calls update() only when it is set
-# The daily update pulls again this many days before the last observation landed (revisions
-# of recent values land as new vintages), or this many days of history into an empty table.
-UPDATE_OVERLAP_DAYS = 14
-UPDATE_HISTORY_DAYS = 730
 # Base URL of the API; tests point it at a local server.
 API_URL_VARIABLE = "FRED_API_URL"
 DEFAULT_API_URL = "https://api.stlouisfed.org/fred"
@@ -345,17 +341,12 @@ def pull(
 
 
 def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
-    """The daily pull: every series of the seed, from shortly before its last landed
-    observation (UPDATE_OVERLAP_DAYS) to today; UPDATE_HISTORY_DAYS into an empty table."""
+    """The daily pull: every series of the seed, from two weeks before the last landed
+    observation (revisions land as new vintages) to today; two years into an empty table."""
     ensure_tables(con)
-    end = today or dt.datetime.now(dt.UTC).date()
     last = con.execute(f"select max(observation_date) from {TABLE}").fetchone()[0]
-    start = (
-        last - dt.timedelta(days=UPDATE_OVERLAP_DAYS)
-        if last
-        else end - dt.timedelta(days=UPDATE_HISTORY_DAYS)
-    )
-    return pull(con, start=min(start, end).isoformat(), end=end.isoformat())
+    start, end = update_window(last, today)
+    return pull(con, start=start, end=end)
 
 
 def cut_snapshot(shared: Path, destination: Path) -> None:

@@ -1,7 +1,10 @@
-{#- Fails the build when a bucket the seed `buckets` marks must_be_covered (the market-derived
-    buckets, whose data ships in the snapshot) is not covered: one of its required sources has
-    no raw table or no rows in the coverage window, or the bucket has no required source in the
-    coverage map (seed bucket_sources). One row per uncovered bucket and source. -#}
+{#- Fails the build when a bucket that seed `buckets` marks must_be_covered (the market-derived
+    buckets, whose futures ship in the snapshot) would not be trained: a required source of it
+    (seed bucket_sources) is not fresh, no source of it is fresh, or the bucket has no required
+    source in the coverage map. A bucket that is only `partial` (e.g. Volatility without recent
+    COT reports) still trains on its fresh sources and passes: partial coverage is reported by
+    `cbi status`, never filled, and is not a build failure. One row per failing bucket and
+    required source. -#}
 
 with
 
@@ -18,20 +21,22 @@ required_buckets as (
 
 ),
 
-uncovered as (
+untrained as (
 
     select
         required_buckets.bucket,
         coverage.source,
-        coverage.last_available_date,
-        coverage.rows_last_30d
+        coverage.bucket_status,
+        coverage.bucket_missing_sources,
+        coverage.last_period_date,
+        coverage.rows_in_window
     from required_buckets
     left join coverage
         on
             required_buckets.bucket = coverage.bucket
             and coverage.required_for_training
-    where coverage.bucket is null or not coverage.source_covered
+    where coverage.bucket is null or not coverage.bucket_trained
 
 )
 
-select * from uncovered
+select * from untrained

@@ -31,12 +31,14 @@ PRED_COLUMNS = ["as_of_date", "target_date", "horizon", "member", "fold", "cutof
 
 
 def covered_buckets(coverage: pd.DataFrame, available: list[str]) -> list[str]:
-    """Buckets to train: covered in `marts.bucket_coverage` and present as a mart; logs the rest."""
-    flags = coverage.groupby("bucket")["bucket_covered"].all()
+    """Buckets to train: `bucket_trained` in `marts.bucket_coverage` (its required sources are
+    fresh; a `partial` bucket trains on its fresh features) and present as a mart; logs the
+    rest."""
+    flags = coverage.groupby("bucket")["bucket_trained"].all()
     chosen = sorted(b for b in available if bool(flags.get(b, False)))
     for bucket in sorted(set(available) | set(flags.index)):
         if bucket not in chosen:
-            log.info("bucket %s: not covered (or no feature mart), skipped in training", bucket)
+            log.info("bucket %s: not trained (required source stale or no mart), skipped", bucket)
     return chosen
 
 

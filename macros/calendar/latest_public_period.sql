@@ -4,29 +4,48 @@
     `max_age_days` before the trade date (too old to use: never carried forward). Periods
     published together (a monthly update of weekly prices) share an instant, so each instant
     counts with the newest period public by then. Join the result back to `relation` on
-    `period` for the values. -#}
-{% macro latest_public_period(relation, period, max_age_days) -%}
+    `period` for the values. With `partition_by` (a column, e.g. a market code) the pick is
+    made per value of that column: one row per trading day and value present in `relation`. -#}
+{% macro latest_public_period(relation, period, max_age_days, partition_by=none) -%}
+    {%- set partition = partition_by ~ ', ' if partition_by else '' -%}
     with public_states as (
 
         select
-            available_at,
+            {{ partition }}available_at,
             max(max({{ period }})) over (
+                {% if partition_by %}partition by {{ partition_by }} {% endif -%}
                 order by available_at rows between unbounded preceding and current row
             ) as {{ period }}
         from {{ relation }}
-        group by available_at
+        group by {{ partition }}available_at
+
+    ),
+
+    grid as (
+
+        select
+            {% if partition_by %}partitions.{{ partition_by }},{% endif %}
+            trading_days.trade_date,
+            trading_days.trade_date_end_at
+        from {{ ref('int_trading_days_enumerated') }} as trading_days
+        {%- if partition_by %}
+            cross join (select distinct {{ partition_by }} from {{ relation }}) as partitions
+        {%- endif %}
 
     )
 
     select
-        trading_days.trade_date,
+        grid.trade_date,
+        {% if partition_by %}grid.{{ partition_by }},{% endif %}
         case
             when
-                date_diff('day', public_states.{{ period }}, trading_days.trade_date)
+                date_diff('day', public_states.{{ period }}, grid.trade_date)
                 <= {{ max_age_days }}
                 then public_states.{{ period }}
         end as {{ period }}
-    from {{ ref('int_trading_days_enumerated') }} as trading_days
+    from grid
     asof left join public_states
-        on trading_days.trade_date_end_at >= public_states.available_at
+        on
+            {% if partition_by %}grid.{{ partition_by }} = public_states.{{ partition_by }}
+            and {% endif %}grid.trade_date_end_at >= public_states.available_at
 {%- endmacro %}

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from load_checks import load_log, refused, rows
 from pytest_httpserver import HTTPServer
 
 from cbi.cli import main
@@ -31,13 +32,7 @@ LEGACY_COMBINED = FIXTURES / "annualof_legacy_futopt_2026_through_0303.txt"
 
 
 def _rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(f"select * exclude (loaded_at) from {cftc.TABLE} order by all").df()
-
-
-def _log(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(
-        "select load_window, rows_landed, status, error from ops.load_log order by load_id"
-    ).fetchall()
+    return rows(con, cftc.TABLE)
 
 
 def _member(path: Path) -> tuple[str, bytes]:
@@ -163,17 +158,9 @@ def test_market_code_stored_as_a_number_is_repadded(con, tmp_path: Path) -> None
 
 def _bad(con, tmp_path: Path, name: str, data: bytes) -> str:
     """Import a bad file after a good one; return the error. Earlier rows must be untouched."""
-    cftc.import_path(con, DISAGG_2023)
-    before = _rows(con)
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(ExtractorError) as caught:
-        cftc.import_path(con, path)
-    pd.testing.assert_frame_equal(before, _rows(con))
-    window, rows, status, error = _log(con)[-1]
-    assert (window, rows, status) == (name, 0, "failed") and error == str(caught.value)
-    assert str(caught.value).startswith("cftc: ") and name in str(caught.value)
-    return str(caught.value)
+    return refused(con, cftc, DISAGG_2023, path)
 
 
 def test_truncated_zip(con, tmp_path: Path) -> None:
@@ -268,7 +255,7 @@ def test_live_errors_are_recorded(
     with pytest.raises(ExtractorError) as caught:
         cftc.pull(con, start="2023-01-01", end="2023-12-31")
     assert expected in str(caught.value) and "fut_disagg_txt_2023.zip" in str(caught.value)
-    assert _log(con)[-1][2] == "failed"
+    assert load_log(con)[-1][2] == "failed"
     pd.testing.assert_frame_equal(before, _rows(con))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from load_checks import load_log, refused, rows
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -29,14 +30,8 @@ KEY = "fred-test-key-not-real"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, series_id: str | None = None) -> pd.DataFrame:
-    where = f"where series_id = '{series_id}'" if series_id else ""
-    return con.execute(f"select * exclude (loaded_at) from {fred.TABLE} {where} order by all").df()
-
-
-def _log(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(
-        "select load_window, rows_landed, status, error from ops.load_log order by load_id"
-    ).fetchall()
+    frame = rows(con, fred.TABLE)
+    return frame[frame["series_id"] == series_id] if series_id else frame
 
 
 def _copy(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -114,7 +109,7 @@ def test_folder_import_is_idempotent(con) -> None:
     assert first == len(before) == 44 + 39 + 15 + 69 + 11 + 30
     assert second == 0
     pd.testing.assert_frame_equal(before, _rows(con))
-    assert {status for _, _, status, _ in _log(con)} == {"ok"}
+    assert {status for _, _, status, _ in load_log(con)} == {"ok"}
 
 
 def test_a_vintage_equal_to_the_one_before_is_not_landed(con, tmp_path: Path) -> None:
@@ -140,15 +135,7 @@ def test_a_vintage_equal_to_the_one_before_is_not_landed(con, tmp_path: Path) ->
 
 def _bad(con, tmp_path: Path, name: str, data: str | bytes) -> str:
     """Import a bad file after a good one; return the error. Earlier rows must be untouched."""
-    fred.import_path(con, FIXTURES / "DGS10.csv")
-    before = _rows(con)
-    with pytest.raises(ExtractorError) as caught:
-        fred.import_path(con, _copy(tmp_path, name, data))
-    pd.testing.assert_frame_equal(before, _rows(con))
-    window, rows, status, error = _log(con)[-1]
-    assert (window, rows, status) == (name, 0, "failed") and error == str(caught.value)
-    assert str(caught.value).startswith("fred: ") and name in str(caught.value)
-    return str(caught.value)
+    return refused(con, fred, FIXTURES / "DGS10.csv", _copy(tmp_path, name, data))
 
 
 def test_html_where_csv_was_expected(con, tmp_path: Path) -> None:
@@ -188,7 +175,7 @@ def test_a_bad_file_in_a_folder_does_not_stop_the_others(con, tmp_path: Path) ->
     with pytest.raises(ExtractorError, match="1 of 2 loads"):
         fred.import_path(con, folder)
     assert len(_rows(con, "DFF")) == 11
-    assert [status for _, _, status, _ in _log(con)] == ["ok", "failed"]
+    assert [status for _, _, status, _ in load_log(con)] == ["ok", "failed"]
 
 
 # --- live API ------------------------------------------------------------------------------
@@ -232,7 +219,7 @@ def test_live_pull_lands_vintages_and_never_shows_the_key(con, api: HTTPServer, 
     assert request.args["realtime_end"] == "9999-12-31"
     assert fred.pull(con, **WINDOW) == 0  # the same answer again changes nothing
     ours = [r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug")]
-    logged = " ".join(str(row) for row in _log(con)) + " ".join(ours)
+    logged = " ".join(str(row) for row in load_log(con)) + " ".join(ours)
     assert KEY not in logged
 
 
@@ -262,7 +249,7 @@ def test_live_errors_are_one_line_and_recorded(
         fred.pull(con, **WINDOW)
     message = str(caught.value)
     assert expected in message and "/fred/series/observations" in message and KEY not in message
-    assert _log(con)[-1][2] == "failed"
+    assert load_log(con)[-1][2] == "failed"
     pd.testing.assert_frame_equal(before, _rows(con))
 
 

@@ -4,7 +4,9 @@ GIVEN two years of the bundled real snapshot (2023-2024, all 13 symbols) landed 
 whole, once cut at the end of trade date T (17:00 Chicago time),
 WHEN the feature layer (staging -> panel -> marts) is built on each database,
 THEN every feature mart row with trade_date <= T is identical in both builds, and the
-coverage table reads the market-derived buckets as covered.
+coverage table reads the market-derived buckets as trained (partial: only futures landed).
+A second pair of builds (2020-2021) does the same with the bundled EPA, EIA, FRED and CFTC
+files landed too, cut at their publication instants.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pytest
 from cbi.dbt import run_dbt
 from cbi.status import render_status
 from common.paths import SNAPSHOT_DIR
-from extractors import databento, eia, epa_rin
+from extractors import cftc, databento, eia, epa_rin, fred
 from extractors.core import connect
 
 SNAPSHOT_FILES = (
@@ -137,32 +139,50 @@ def test_targets_are_null_beyond_the_data(built_databases: tuple[Path, Path]) ->
     assert unknown == 0
 
 
-def test_status_shows_market_buckets_covered_and_tariff_missing(
+def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
     built_databases: tuple[Path, Path],
 ) -> None:
+    # only futures are landed here: every bucket but Tariff trains on them, none is complete
     full_db, _ = built_databases
     text = render_status(full_db)
 
     crush_line = next(line for line in text.splitlines() if line.startswith("crush "))
     tariff_line = next(line for line in text.splitlines() if line.startswith("tariff "))
-    assert "2024-12-31" in crush_line and crush_line.rstrip().endswith("covered")
-    assert "MISSING" in tariff_line
-    assert "Buckets covered: 7/8; uncovered: tariff" in text
+    assert "2024-12-31" in crush_line and " fresh " in crush_line
+    assert crush_line.rstrip().endswith("partial 33 % (missing nopa, usda_wasde)")
+    assert "MISSING (not landed)" in tariff_line and tariff_line.rstrip().endswith("not trained")
+    assert "Buckets covered: 0/8; partial: crush 33 %" in text
+    assert "Trained (required sources fresh): 7/8; not trained: tariff" in text
 
 
-# EPA RIN prices (2017-2022) and the EIA diesel workbook (to 2021-09) do not reach the
-# 2023-2024 window above, so their features get their own build: 2020-2021 bars with the
-# bundled EPA and EIA files, the cut database losing every bar after the end of trade date
-# FUNDAMENTALS_CUT and every EPA/EIA row published after it.
+# EPA RIN prices (2017-2022), the EIA diesel workbook (to 2021-09), FRED's BRL and CNY rates
+# (to 2021-07 and 2023-09) and the CFTC COT files (2017-2021, 2023) do not all reach the
+# 2023-2024 window above, so these features get their own build: 2020-2021 bars with the
+# bundled EPA, EIA, FRED and CFTC files, the cut database losing every bar after the end of
+# trade date FUNDAMENTALS_CUT and every EPA/EIA/FRED/CFTC row published after it.
 FUNDAMENTALS_BARS = (
     "glbx-mdp3-20200101-20201231.ohlcv-1h.dbn.zst",
     "glbx-mdp3-20210101-20211231.ohlcv-1h.dbn.zst",
 )
 FUNDAMENTALS_CUT = dt.date(2021, 6, 15)
-FUNDAMENTALS_TABLES = ("raw.epa_rin_prices", "raw.epa_rin_generation", "raw.eia_weekly_prices")
+FUNDAMENTALS_TABLES = (
+    "raw.epa_rin_prices",
+    "raw.epa_rin_generation",
+    "raw.eia_weekly_prices",
+    "raw.fred_economic",
+    "raw.cftc_cot",
+)
 FUNDAMENTALS_FEATURES = {
     "feat_biofuel_daily": ("d4_rin_price_usd_per_rin", "d4_minus_d6_rin_price_usd_per_rin"),
     "feat_energy_daily": ("diesel_retail_usd_per_gal", "diesel_retail_minus_ho_usd_per_gal"),
+    "feat_fed_daily": ("fed_funds_effective_pct", "ust_10y_minus_2y_pp", "ust_2y_yield_pct"),
+    "feat_fx_daily": ("brl_per_usd", "cny_per_usd", "broad_dollar_index"),
+    "feat_volatility_daily": (
+        "vix_index_points",
+        "zl_cot_managed_money_net_pct_oi",
+        "zl_cot_managed_money_net_change_1w_contracts",
+        "zl_cot_producer_merchant_net_pct_oi",
+    ),
 }
 
 
@@ -172,13 +192,13 @@ def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tu
         tmp_path_factory.mktemp("truncation_fundamentals"),
         FUNDAMENTALS_BARS,
         FUNDAMENTALS_CUT,
-        (epa_rin, eia),
+        (epa_rin, eia, fred, cftc),
         FUNDAMENTALS_TABLES,
     )
 
 
 @pytest.mark.parametrize("mart", FUNDAMENTALS_FEATURES)
-def test_epa_and_eia_features_up_to_cut_do_not_change_with_later_data(
+def test_fundamentals_features_up_to_cut_do_not_change_with_later_data(
     built_fundamentals_databases: tuple[Path, Path], mart: str
 ) -> None:
     full_db, cut_db = built_fundamentals_databases

@@ -8,6 +8,29 @@ panel as (
 
 ),
 
+fred as (
+
+    select * from {{ ref('int_fred_series_pivoted_to_trading_days') }}
+
+),
+
+with_fred as (
+
+    select
+        panel.*,
+        fred.dexbzus_value as brl_per_usd,
+        fred.dexchus_value as cny_per_usd,
+        fred.dtwexbgs_value as broad_dollar_index,
+        greatest(fred.dexbzus_age_days, fred.dexchus_age_days, fred.dtwexbgs_age_days)
+            as fred_fx_max_age_days,
+        greatest(
+            fred.dexbzus_available_at, fred.dexchus_available_at, fred.dtwexbgs_available_at
+        ) as fred_fx_available_at
+    from panel
+    left join fred on panel.trade_date = fred.trade_date
+
+),
+
 features as (
 
     select
@@ -27,13 +50,22 @@ features as (
             {{ ccy }}_age_days,
         {%- endfor %}
 
+        -- FRED (H.10, published weekly): units of foreign currency per US dollar, the broad
+        -- dollar index (January 2006 = 100); a rise means a stronger dollar
+        {%- for level in ['brl_per_usd', 'cny_per_usd', 'broad_dollar_index'] %}
+            {{ level }},
+            {{ log_return_over_window(level, 21) }} as {{ level }}_log_return_21d,
+        {%- endfor %}
+        {{ rolling_zscore('broad_dollar_index', 252) }} as broad_dollar_index_zscore_252d,
+        fred_fx_max_age_days,
+
         -- provenance
         greatest(
             {%- for ccy in currencies %}{{ ccy }}_available_at, {% endfor -%}
-            zl_available_at
+            zl_available_at, fred_fx_available_at
         ) as available_at
 
-    from panel
+    from with_fred
 
 )
 
