@@ -60,20 +60,29 @@ def fetch(
     *,
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    accept: tuple[int, ...] = (),
 ) -> requests.Response:
-    """GET `url`; any answer but 2xx is an ExtractorError naming the source and the URL."""
-    return _request(http, "GET", source, url, params=params, headers=headers)
+    """GET `url`; any answer but 2xx (or a status in `accept`, e.g. 404 past the last page of
+    a paged feed) is an ExtractorError naming the source and the URL."""
+    return _request(http, "GET", source, url, params=params, headers=headers, accept=accept)
 
 
 def _request(
-    http: requests.Session, method: str, source: str, url: str, shown: str | None = None, **kwargs
+    http: requests.Session,
+    method: str,
+    source: str,
+    url: str,
+    shown: str | None = None,
+    accept: tuple[int, ...] = (),
+    **kwargs,
 ) -> requests.Response:
-    """Send one request; a network failure or an answer >= 400 is one ExtractorError line."""
+    """Send one request; a network failure or an answer >= 400 (not in `accept`) is one
+    ExtractorError line."""
     shown = shown or url.split("?", 1)[0]
     verb = "fetch" if method == "GET" else f"{method.lower()} to"
     with network_errors(source, f"{verb} {shown}"):
         response = http.request(method, url, timeout=TIMEOUT_S, **kwargs)
-    if response.status_code < 400:
+    if response.status_code < 400 or response.status_code in accept:
         return response
     hint = _HINTS.get(response.status_code)
     if hint is None:

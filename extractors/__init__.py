@@ -23,4 +23,6 @@ SOURCES = (
     "extractors.cftc",
     "extractors.epa_rin",
     "extractors.eia",
+    "extractors.farm_policy_news",
+    "extractors.farmdoc_daily",
 )

@@ -197,18 +197,15 @@ def files_to_import(path: Path, source: str, suffixes: tuple[str, ...]) -> list[
     return files
 
 
-def import_each(
+def land_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
     items: list[tuple[str, str, Callable[[], int]]],
-    where: str,
-) -> int:
-    """Land each (window, target table, land function) as one recorded load; return the rows.
-
-    A bad item does not stop the others: every good one lands (in its own transaction) and
-    `ops.load_log` has a row for each; then one ExtractorError lists every bad one.
-    """
-    failures: list[Exception] = []
+) -> tuple[int, list[ExtractorError]]:
+    """Land each (window, target table, land function) as one recorded load, in its own
+    transaction; a bad item does not stop the others. Returns the rows written and the
+    failures (each recorded in `ops.load_log`)."""
+    failures: list[ExtractorError] = []
     total = 0
     for window, table, land in items:
         try:
@@ -221,11 +218,32 @@ def import_each(
                 if isinstance(exc, ExtractorError)
                 else ExtractorError(f"{source}: {window}: {type(exc).__name__}: {exc}")
             )
-    if len(failures) == 1 and len(items) == 1:
+    return total, failures
+
+
+def raise_failures(source: str, failures: list[ExtractorError], count: int, where: str) -> None:
+    """One ExtractorError listing every failed load of `count` (the others landed); the
+    failure itself when it was the only load."""
+    if len(failures) == 1 and count == 1:
         raise failures[0]
     if failures:
         raise ExtractorError(
-            f"{source}: {len(failures)} of {len(items)} loads from {where} failed "
+            f"{source}: {len(failures)} of {count} loads from {where} failed "
             "(the others landed; see ops.load_log): " + " | ".join(map(str, failures))
         )
+
+
+def import_each(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    items: list[tuple[str, str, Callable[[], int]]],
+    where: str,
+) -> int:
+    """Land each (window, target table, land function) as one recorded load; return the rows.
+
+    A bad item does not stop the others: every good one lands (in its own transaction) and
+    `ops.load_log` has a row for each; then one ExtractorError lists every bad one.
+    """
+    total, failures = land_each(con, source, items)
+    raise_failures(source, failures, len(items), where)
     return total
