@@ -52,8 +52,7 @@ def end_of_day(days: pd.Series, tz: str = NEW_YORK) -> pd.Series:
 
     A value published at any time on a date is public by then, whatever its hour.
     """
-    midnight = pd.to_datetime(days) + pd.Timedelta(days=1)
-    return pd.Series(pd.DatetimeIndex(midnight).tz_localize(tz).tz_convert("UTC"), index=days.index)
+    return at_local_time(pd.to_datetime(days) + pd.Timedelta(days=1), dt.time(0), tz)
 
 
 def local_instant(day: dt.date, hour: int, minute: int, tz: str = NEW_YORK) -> pd.Timestamp:
@@ -63,3 +62,9 @@ def local_instant(day: dt.date, hour: int, minute: int, tz: str = NEW_YORK) -> p
         .tz_localize(tz)
         .tz_convert("UTC")
     )
+
+
+def at_local_time(days: pd.Series, time: dt.time, tz: str = NEW_YORK) -> pd.Series:
+    """Each date at the wall-clock `time` in `tz`, as UTC timestamps (a publication instant)."""
+    local = pd.to_datetime(days) + pd.Timedelta(hours=time.hour, minutes=time.minute)
+    return pd.Series(pd.DatetimeIndex(local).tz_localize(tz).tz_convert("UTC"), index=days.index)

@@ -23,6 +23,9 @@ SOURCES = (
     "extractors.cftc",
     "extractors.epa_rin",
     "extractors.eia",
+    "extractors.usda_export_sales",
+    "extractors.wasde",
+    "extractors.nopa",
     "extractors.farm_policy_news",
     "extractors.farmdoc_daily",
 )

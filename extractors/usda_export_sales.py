@@ -1,0 +1,417 @@
+"""USDA FAS weekly export sales (ESR): soybeans, soybean meal and soybean oil, by destination.
+
+Source: the FAS OpenData ESR API (key USDA_FAS_API_KEY; base URL and key header in
+`extractors.fas_opendata`). Two kinds of answer, each read by one parser whether it comes from
+the API or from a saved file:
+
+- `/api/esr/exports/commodityCode/{code}/allCountries/marketYear/{year}`: a JSON list with one
+  record per destination and week, fields `commodityCode, countryCode, weekEndingDate
+  ("2024-06-06T00:00:00"), weeklyExports, accumulatedExports, outstandingSales, grossNewSales,
+  currentMYNetSales, currentMYTotalCommitment, nextMYOutstandingSales, nextMYNetSales, unitId`
+  (quantities in the unit of `unitId`; 1 = metric tons). Records do not carry their market
+  year: it is the request's, so a saved answer is named `exports_<code>_<marketYear>.json`.
+  Landed in `raw.usda_export_sales`, one row per commodity, destination, market year and week.
+- the reference lists `/api/esr/countries` (countryCode, countryName (space-padded),
+  regionId), `/api/esr/commodities` (commodityCode, commodityName, unitId),
+  `/api/esr/unitsOfMeasure` (unitId, unitNames) and `/api/esr/regions` (regionId, regionName),
+  saved as `countries.json`, `commodities.json`, `unitsOfMeasure.json`, `regions.json`; landed
+  in `raw.usda_export_sales_reference`.
+
+No real ESR answer exists in our data (see ../shared/data/PROVENANCE.md, "Not collected at
+all"): the field names above come from public code that calls the API, and the test fixtures
+built from them are named constructed_*. Nothing is bundled in the snapshot.
+
+available_at: ESR publishes each week (Friday-Thursday, ending on the Thursday
+`weekEndingDate`) on the following Thursday at 08:30 US Eastern; in a week with a federal
+holiday on Monday to Thursday the report comes out one business day later (Friday). Reports
+held back by a government shutdown are not modelled. A week restated by a later answer keeps
+its first release instant (see models/staging/usda_export_sales/_usda_export_sales__docs.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from common import release
+from common.errors import ExtractorError, UserError
+from common.http import parse_json, session
+from common.validate import arguments_of
+from extractors import fas_opendata, tabular
+from extractors.core import merge_rows
+
+log = logging.getLogger(__name__)
+
+SOURCE = "usda_export_sales"
+COMMAND = "usda-export-sales"
+HELP = "USDA FAS weekly export sales (ESR API) of soybeans, meal and oil, by destination"
+DESCRIPTION = (
+    "Import saved ESR API answers (exports_<code>_<marketYear>.json and the reference lists "
+    "countries.json, commodities.json, unitsOfMeasure.json, regions.json; --from-file FILE or "
+    "FOLDER), or pull the ESR API with USDA_FAS_API_KEY (--market-year YEAR[,YEAR])."
+)
+CREDENTIAL = fas_opendata.API_KEY_VARIABLE  # `cbi daily` calls update() only when it is set
+
+TABLE = "raw.usda_export_sales"
+REFERENCE_TABLE = "raw.usda_export_sales_reference"
+KEY = ("commodity_code", "country_code", "market_year", "week_ending_date")
+REFERENCE_KEY = ("list_name", "code")
+
+# ESR commodity code -> (name, first month of its marketing year).
+COMMODITIES = {801: ("soybeans", 9), 901: ("soybean meal", 10), 902: ("soybean oil", 10)}
+CHINA = 5700
+# unitId -> unit, the units this extractor lands (staging converts them; see the docs).
+UNITS = {1: "metric tons"}
+# Record field -> raw column; quantities are in the record's unit.
+QUANTITIES = {
+    "weeklyExports": "weekly_exports",
+    "accumulatedExports": "accumulated_exports",
+    "outstandingSales": "outstanding_sales",
+    "grossNewSales": "gross_new_sales",
+    "currentMYNetSales": "current_my_net_sales",
+    "currentMYTotalCommitment": "current_my_total_commitment",
+    "nextMYOutstandingSales": "next_my_outstanding_sales",
+    "nextMYNetSales": "next_my_net_sales",
+}
+RECORD_FIELDS = ("commodityCode", "countryCode", "weekEndingDate", *QUANTITIES, "unitId")
+EXPORTS_PATH = "/api/esr/exports/commodityCode/{code}/allCountries/marketYear/{year}"
+# A saved answer's name: the request's commodity and year, after any prefix ending in `_`.
+EXPORTS_FILE = re.compile(r"(?:.*_)?exports_(\d+)_(\d{4})\.json", re.IGNORECASE)
+# list name -> (API path and file stem, code field, name field, parent field or None)
+REFERENCE_LISTS = {
+    "countries": ("countries", "countryCode", "countryName", "regionId"),
+    "commodities": ("commodities", "commodityCode", "commodityName", "unitId"),
+    "units": ("unitsOfMeasure", "unitId", "unitNames", None),
+    "regions": ("regions", "regionId", "regionName", None),
+}
+RELEASE_TIME = dt.time(8, 30)  # US Eastern
+# Daily pulls fetch the marketing year of the week this many days ago: the first weeks of a
+# new marketing year land once it is that old (an answer for a year with no week is an error).
+UPDATE_LAG_DAYS = 14
+
+DDL = f"""
+create schema if not exists raw;
+create table if not exists {TABLE} (
+    commodity_code              integer not null,
+    country_code                integer not null,
+    market_year                 integer not null,
+    week_ending_date            date not null,
+    {", ".join(f"{column} double" for column in QUANTITIES.values())},
+    unit_id                     integer not null,
+    available_at                timestamptz not null,
+    source                      varchar not null,
+    loaded_at                   timestamptz not null,
+    primary key (commodity_code, country_code, market_year, week_ending_date)
+);
+create table if not exists {REFERENCE_TABLE} (
+    list_name    varchar not null,
+    code         integer not null,
+    name         varchar not null,
+    parent_code  integer,
+    source       varchar not null,
+    loaded_at    timestamptz not null,
+    primary key (list_name, code)
+);
+"""
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw export sales tables if they do not exist yet."""
+    con.execute(DDL)
+
+
+def release_at(week_ending: pd.Series) -> pd.Series:
+    """When the ESR report of each week (ending on Thursday `week_ending`) became public, UTC.
+
+    The Thursday after at 08:30 New York; the next business day (Friday) when a federal
+    holiday falls on the Monday to Thursday of that week.
+    """
+    if week_ending.empty:
+        return pd.Series([], dtype="datetime64[ns, UTC]", index=week_ending.index)
+    thursday = pd.to_datetime(week_ending) + pd.Timedelta(days=7)
+    days = thursday.values.astype("datetime64[D]")
+    holidays = release.us_federal_holidays()
+    workdays = np.busday_count(days - 3, days + 1, holidays=holidays)
+    later = np.busday_offset(days, 1, roll="backward", holidays=holidays)
+    day = pd.Series(pd.to_datetime(np.where(workdays < 4, later, days)), index=week_ending.index)
+    return release.at_local_time(day, RELEASE_TIME)
+
+
+def market_year_of(commodity_code: int, day: dt.date) -> int:
+    """The ESR marketing year (its first calendar year) that `day` falls in."""
+    first_month = COMMODITIES[commodity_code][1]
+    return day.year if day.month >= first_month else day.year - 1
+
+
+def _number(value: Any, where: str, number: int, field: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field {field!r} of record {number} is {value!r}, not a number"
+        )
+    return float(value)
+
+
+def _code(value: Any, where: str, number: int, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field {field!r} of record {number} is {value!r}, "
+            "not an integer code"
+        )
+    return value
+
+
+def _records(document: Any, where: str, what: str) -> list[dict]:
+    """The JSON list of records an answer must be; an empty list or anything else is refused."""
+    if isinstance(document, dict) and ("error" in document or "message" in document):
+        said = document.get("error") or document.get("message")
+        raise ExtractorError(f"{SOURCE}: {where}: the API answered an error: {str(said)[:200]}")
+    if not isinstance(document, list):
+        raise ExtractorError(
+            f"{SOURCE}: {where} is a JSON {type(document).__name__}, not the list of {what} "
+            "expected"
+        )
+    if not document:
+        raise ExtractorError(
+            f"{SOURCE}: {where} is an empty list where {what} were expected "
+            "(no data published for this request?)"
+        )
+    return document
+
+
+def parse_exports(document: Any, where: str, commodity_code: int, market_year: int) -> pd.DataFrame:
+    """One exports answer (commodity x marketing year, every destination) as raw rows."""
+    if commodity_code not in COMMODITIES:
+        raise ExtractorError(
+            f"{SOURCE}: {where}: commodity {commodity_code} is not landed "
+            f"(known: {', '.join(f'{c} {n}' for c, (n, _) in COMMODITIES.items())})"
+        )
+    rows = []
+    for number, record in enumerate(_records(document, where, "export records")):
+        missing = [f for f in RECORD_FIELDS if not isinstance(record, dict) or f not in record]
+        if missing:
+            raise ExtractorError(f"{SOURCE}: {where}: record {number} has no field {missing[0]!r}")
+        if _code(record["commodityCode"], where, number, "commodityCode") != commodity_code:
+            raise ExtractorError(
+                f"{SOURCE}: {where}: field 'commodityCode' of record {number} is "
+                f"{record['commodityCode']}, but the answer is for commodity {commodity_code}"
+            )
+        unit = _code(record["unitId"], where, number, "unitId")
+        if unit not in UNITS:
+            raise ExtractorError(
+                f"{SOURCE}: {where}: field 'unitId' of record {number} is {unit}, a unit this "
+                f"extractor does not convert (known: "
+                f"{', '.join(f'{u} = {n}' for u, n in UNITS.items())}); see unitsOfMeasure"
+            )
+        week = _week(record["weekEndingDate"], where, number)
+        row = {
+            "commodity_code": commodity_code,
+            "country_code": _code(record["countryCode"], where, number, "countryCode"),
+            "market_year": market_year,
+            "week_ending_date": week,
+        }
+        for field, column in QUANTITIES.items():
+            row[column] = _number(record[field], where, number, field)
+        row["unit_id"] = unit
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for column in QUANTITIES.values():
+        frame[column] = frame[column].astype("float64")
+    frame["available_at"] = release_at(pd.to_datetime(frame["week_ending_date"]))
+    return frame
+
+
+def _week(value: Any, where: str, number: int) -> dt.date:
+    """A `weekEndingDate` ("2024-06-06T00:00:00"), which must be a Thursday."""
+    text = value if isinstance(value, str) else ""
+    try:
+        week = dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field 'weekEndingDate' of record {number} is {value!r}, "
+            "not a date like 2024-06-06T00:00:00"
+        ) from None
+    if week.weekday() != 3:
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field 'weekEndingDate' of record {number} is {week}, not a "
+            "Thursday (ESR weeks end on Thursday)"
+        )
+    return week
+
+
+def parse_reference(document: Any, where: str, list_name: str) -> pd.DataFrame:
+    """One reference list as raw rows (names stripped of the API's space padding)."""
+    _, code_field, name_field, parent_field = REFERENCE_LISTS[list_name]
+    rows = []
+    for number, record in enumerate(_records(document, where, f"{list_name} records")):
+        fields = [code_field, name_field] + ([parent_field] if parent_field else [])
+        missing = [f for f in fields if not isinstance(record, dict) or f not in record]
+        if missing:
+            raise ExtractorError(f"{SOURCE}: {where}: record {number} has no field {missing[0]!r}")
+        parent = record[parent_field] if parent_field else None
+        rows.append(
+            {
+                "list_name": list_name,
+                "code": _code(record[code_field], where, number, code_field),
+                "name": str(record[name_field] or "").strip(),
+                "parent_code": None
+                if parent is None
+                else _code(parent, where, number, parent_field),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["parent_code"] = frame["parent_code"].astype("Int64")
+    return frame
+
+
+def check_units(units: pd.DataFrame, where: str) -> None:
+    """The units list must name each unit of UNITS as this extractor reads it (singular or
+    plural, any case)."""
+    names = dict(zip(units["code"], units["name"].str.lower(), strict=True))
+    for unit, expected in UNITS.items():
+        if expected.rstrip("s") not in names.get(unit, ""):
+            raise ExtractorError(
+                f"{SOURCE}: {where}: unitId {unit} is {names.get(unit, 'missing')!r}, not "
+                f"{expected!r}; the unit codes changed, check unitsOfMeasure"
+            )
+
+
+def land(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, table: str, source: str) -> int:
+    """Merge parsed rows into `table` (exports or reference); return the rows written."""
+    ensure_tables(con)
+    key = KEY if table == TABLE else REFERENCE_KEY
+    rows = rows.assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
+    return merge_rows(con, table, rows, key)
+
+
+def _file_kind(name: str) -> tuple[str, str, tuple[int, int] | None]:
+    """(table, list name or 'exports', (commodity, market year)) of a saved answer's name."""
+    match = EXPORTS_FILE.fullmatch(name)
+    if match:
+        return TABLE, "exports", (int(match.group(1)), int(match.group(2)))
+    stem = name.rsplit(".", 1)[0]
+    for list_name, (file_stem, *_) in REFERENCE_LISTS.items():
+        if stem.lower() == file_stem.lower() or stem.lower().endswith(f"_{file_stem.lower()}"):
+            return REFERENCE_TABLE, list_name, None
+    raise ExtractorError(
+        f"{SOURCE}: {name} is not a saved ESR answer: expected exports_<code>_<marketYear>.json "
+        f"or one of {', '.join(f'{s}.json' for s, *_ in REFERENCE_LISTS.values())}"
+    )
+
+
+def parse_file(path: Path) -> tuple[str, pd.DataFrame]:
+    """A saved answer: its target table and raw rows."""
+    table, list_name, request = _file_kind(path.name)
+    text = tabular.decode_text(path.read_bytes(), SOURCE, path.name, "JSON")
+    document = parse_json(text, SOURCE, path.name)
+    if request is None:
+        rows = parse_reference(document, path.name, list_name)
+        if list_name == "units":
+            check_units(rows, path.name)
+        return table, rows
+    return table, parse_exports(document, path.name, *request)
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Import a saved answer, or every one in a folder (reference lists first)."""
+    files = tabular.files_to_import(Path(path), SOURCE, (".json",))
+    target = {f: TABLE if EXPORTS_FILE.fullmatch(f.name) else REFERENCE_TABLE for f in files}
+    ensure_tables(con)
+    items = []
+    for file in sorted(files, key=lambda f: (target[f] == TABLE, f.name)):
+
+        def load(file: Path = file) -> int:
+            table, rows = parse_file(file)
+            return land(con, rows, table, file.name)
+
+        items.append((file.name, target[file], load))
+    return tabular.import_each(con, SOURCE, items, str(path))
+
+
+def pull(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    market_years: list[int] | None = None,
+    as_of: dt.date | None = None,
+) -> int:
+    """Pull the reference lists, then each commodity's export records of `market_years`
+    (default: each commodity's marketing year of day `as_of`, default today); each is one
+    recorded load. Returns the rows written."""
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    with arguments_of(SOURCE):
+        for year in market_years or []:
+            if not 1990 <= year <= dt.date.today().year + 1:
+                raise UserError(f"--market-year {year} is not a marketing year ESR can have")
+    ensure_tables(con)
+    fas_opendata.require_key(con, SOURCE, TABLE, f"live:{fas_opendata.url_of('/api/esr')}")
+    http = session()
+    items = []
+    for list_name, (path_stem, *_) in REFERENCE_LISTS.items():
+        path = f"/api/esr/{path_stem}"
+
+        def load_list(path: str = path, list_name: str = list_name) -> int:
+            where = fas_opendata.url_of(path)
+            rows = parse_reference(fas_opendata.get_json(http, SOURCE, path), where, list_name)
+            if list_name == "units":
+                check_units(rows, where)
+            return land(con, rows, REFERENCE_TABLE, f"live:{path}")
+
+        items.append((f"live:{path}", REFERENCE_TABLE, load_list))
+    for code in COMMODITIES:
+        for year in market_years or [market_year_of(code, as_of)]:
+            path = EXPORTS_PATH.format(code=code, year=year)
+
+            def load_exports(path: str = path, code: int = code, year: int = year) -> int:
+                document = fas_opendata.get_json(http, SOURCE, path)
+                rows = parse_exports(document, fas_opendata.url_of(path), code, year)
+                return land(con, rows, TABLE, f"live:{path}")
+
+            items.append((f"live:{path}", TABLE, load_exports))
+    return tabular.import_each(con, SOURCE, items, fas_opendata.url_of("/api/esr"))
+
+
+def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
+    """The daily pull: each commodity's marketing year of the day UPDATE_LAG_DAYS ago, all its
+    weeks again (weeks already landed change nothing unless ESR restated them)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return pull(con, as_of=today - dt.timedelta(days=UPDATE_LAG_DAYS))
+
+
+def cut_snapshot(shared: Path, destination: Path) -> None:
+    """Nothing to bundle: no real ESR answer exists in `shared` (constructed test fixtures are
+    never snapshot data), so the offline build has no export sales and China says so."""
+    log.info("snapshot: %s: no real ESR answer in %s; nothing bundled", SOURCE, shared)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `cbi ingest usda-export-sales`."""
+    parser.add_argument(
+        "--from-file", metavar="PATH", help="a saved ESR answer (.json), or a folder of them"
+    )
+    parser.add_argument(
+        "--market-year",
+        help="marketing year(s) to pull, e.g. 2024 or 2023,2024 (live; default: the current one)",
+    )
+
+
+def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    """`cbi ingest usda-export-sales`: import files, or pull the API when none is given."""
+    if args.from_file:
+        return import_path(con, Path(args.from_file))
+    years = None
+    if args.market_year:
+        with arguments_of(SOURCE):
+            try:
+                years = [int(y) for y in args.market_year.split(",") if y.strip()]
+            except ValueError:
+                raise UserError(f"--market-year {args.market_year!r} is not YYYY[,YYYY]") from None
+    return pull(con, market_years=years)

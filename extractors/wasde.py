@@ -1,0 +1,625 @@
+"""USDA WASDE and PSD supply and use estimates for soybeans, soybean oil and soybean meal.
+
+Three formats land in one table, `raw.usda_wasde`, one row per format (`dataset`), report
+month, table, region, commodity, attribute and marketing year, each value in the unit the
+publisher prints (`unit`; staging converts):
+
+- `oce`: the USDA OCE machine-readable WASDE CSV `oce-wasde-report-data-YYYY-MM.csv`
+  (`WasdeNumber,ReportDate,ReportTitle,Attribute,ReliabilityProjection,Commodity,Region,
+  MarketYear,ProjEstFlag,AnnualQuarterFlag,Value,Unit,ReleaseDate,ReleaseTime,ForecastYear,
+  ForecastMonth`; a file without its header line, as one of our samples is, is read by column
+  position). Only the four soybean tables are landed (SOY_TABLES): the U.S. table in million
+  bushels / million pounds / thousand short tons, the world tables in million metric tons.
+- `psd`: the FAS PSD CSV (`commodityCode,countryCode,marketYear,calendarYear,month,
+  attributeId,unitId,commodityName,attributeName,unitDescription,countryName,regionName,
+  value`), the commodities of PSD_COMMODITIES, values in `unitDescription` (1000 MT).
+- `text`: the WASDE text table "U.S. Soybeans and Products Supply and Use (Domestic Measure)"
+  (a .txt copy of the release: columns prior year prev/current, current year prev/current).
+  Its rows take the OCE names of the same table (TEXT_ROWS), so both formats read the same in
+  staging; the `prev` column (the previous report's figure) lands as `previous_value`. A row
+  missing from a section is an error naming it.
+
+available_at is the WASDE release, never the month the estimate is about: OCE rows carry
+their ReleaseDate and ReleaseTime (US Eastern); a text table its date (12:00 Eastern, the
+WASDE release time); a PSD file only its month, released with that month's WASDE: the date of
+seed `wasde_release_dates`, or, for a month not listed there, the last day of the month at
+12:00 Eastern (never earlier than the release; see models/staging/usda_wasde/).
+
+Live: `--month YYYY-MM` downloads the OCE CSV of that report from WASDE_BASE_URL (no key).
+The FAS PSD API (USDA_FAS_API_KEY) is not pulled: no sample of its JSON answer exists, and the
+OCE CSV carries the same world estimates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from common import release
+from common.errors import ExtractorError, UserError
+from common.http import fetch, session
+from common.validate import arguments_of
+from extractors import tabular
+from extractors.core import merge_rows, read_seed
+
+log = logging.getLogger(__name__)
+
+SOURCE = "usda_wasde"
+COMMAND = "wasde"
+HELP = "USDA WASDE / PSD supply and use of soybeans, soybean oil and meal"
+DESCRIPTION = (
+    "Import OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv), FAS PSD CSVs and WASDE text "
+    "tables 'U.S. Soybeans and Products Supply and Use' (--from-file FILE or FOLDER), or "
+    "download the OCE CSV of a report (--month YYYY-MM; no key)."
+)
+CREDENTIAL = None  # public files: `cbi daily` always calls update()
+BASE_URL_VARIABLE = "WASDE_BASE_URL"
+DEFAULT_BASE_URL = "https://www.usda.gov/sites/default/files/documents"
+OCE_FILE = "oce-wasde-report-data-{month:%Y-%m}.csv"
+
+TABLE = "raw.usda_wasde"
+KEY = (
+    "dataset",
+    "report_month",
+    "table_name",
+    "region",
+    "commodity",
+    "attribute",
+    "market_year",
+)
+OCE_COLUMNS = (
+    "WasdeNumber",
+    "ReportDate",
+    "ReportTitle",
+    "Attribute",
+    "ReliabilityProjection",
+    "Commodity",
+    "Region",
+    "MarketYear",
+    "ProjEstFlag",
+    "AnnualQuarterFlag",
+    "Value",
+    "Unit",
+    "ReleaseDate",
+    "ReleaseTime",
+    "ForecastYear",
+    "ForecastMonth",
+)
+PSD_COLUMNS = (
+    "commodityCode",
+    "countryCode",
+    "marketYear",
+    "calendarYear",
+    "month",
+    "attributeId",
+    "unitId",
+    "commodityName",
+    "attributeName",
+    "unitDescription",
+    "countryName",
+    "regionName",
+    "value",
+)
+US_TABLE = "U.S. Soybeans and Products Supply and Use (Domestic Measure)"
+SOY_TABLES = (
+    US_TABLE,
+    "World Soybean Supply and Use",
+    "World Soybean Oil Supply and Use",
+    "World Soybean Meal Supply and Use",
+)
+PSD_TABLE = "PSD"
+PSD_COMMODITIES = {
+    "2222000": "Oilseed, Soybean",
+    "4232000": "Oil, Soybean",
+    "0813100": "Meal, Soybean",
+}
+RELEASE_TIME = dt.time(12, 0)  # US Eastern, every WASDE
+_MARKET_YEAR = re.compile(r"(\d{4})/(\d{2})")
+_PSD_CODE = re.compile(r"\d{7}")
+
+# The text table: section heading -> (OCE commodity, {printed label: (OCE attribute, OCE unit,
+# the unit line the row stands under, or None for prices, whose unit is in the label)}).
+_BU, _LB, _ST = "Million bushels", "Million pounds", "Thousand short tons"
+TEXT_ROWS = {
+    "SOYBEANS": (
+        "Oilseed, Soybean",
+        {
+            "Planted": ("Area Planted", "Million Acres", "Million acres"),
+            "Harvested": ("Area Harvested", "Million Acres", "Million acres"),
+            "Yield per harvested acre": ("Yield per Harvested Acre", "Bushels", "Bushels"),
+            "Beginning stocks": ("Beginning Stocks", "Million Bushels", _BU),
+            "Production": ("Production", "Million Bushels", _BU),
+            "Imports": ("Imports", "Million Bushels", _BU),
+            "Supply, total": ("Supply, Total", "Million Bushels", _BU),
+            "Crushings": ("Crushings", "Million Bushels", _BU),
+            "Exports": ("Exports", "Million Bushels", _BU),
+            "Seed": ("Seed", "Million Bushels", _BU),
+            "Residual": ("Residual", "Million Bushels", _BU),
+            "Use, total": ("Use, Total", "Million Bushels", _BU),
+            "Ending stocks": ("Ending Stocks", "Million Bushels", _BU),
+            "Avg farm prc ($/bu)": ("Avg. Farm Price", "$/bu", None),
+        },
+    ),
+    "SOYBEAN OIL": (
+        "Oil, Soybean",
+        {
+            "Beginning stocks": ("Beginning Stocks", "Million Pounds", _LB),
+            "Production": ("Production", "Million Pounds", _LB),
+            "Imports": ("Imports", "Million Pounds", _LB),
+            "Supply, total": ("Supply, Total", "Million Pounds", _LB),
+            "Domestic Disappearance": ("Domestic Disappearance", "Million Pounds", _LB),
+            # printed "Biodiesel" until USDA renamed the row "Biofuel"; the same line
+            "Biodiesel": ("Biofuel", "Million Pounds", _LB),
+            "Food,Feed & Other Industrial": (
+                "Food, Feed & other Industrial",
+                "Million Pounds",
+                _LB,
+            ),
+            "Exports": ("Exports", "Million Pounds", _LB),
+            "Use, total": ("Use, Total", "Million Pounds", _LB),
+            "Ending stocks": ("Ending stocks", "Million Pounds", _LB),
+            "Avg farm prc (c/lb)": ("Avg. Farm Price", "c/lb", None),
+        },
+    ),
+    "SOYBEAN MEAL": (
+        "Meal, Soybean",
+        {
+            "Beginning stocks": ("Beginning Stocks", "Thousand Short Tons", _ST),
+            "Production": ("Production", "Thousand Short Tons", _ST),
+            "Imports": ("Imports", "Thousand Short Tons", _ST),
+            "Supply, total": ("Supply, Total", "Thousand Short Tons", _ST),
+            "Domestic": ("Domestic Disappearance", "Thousand Short Tons", _ST),
+            "Exports": ("Exports", "Thousand Short Tons", _ST),
+            "Use, total": ("Use, Total", "Thousand Short Tons", _ST),
+            "Ending stocks": ("Ending Stocks", "Thousand Short Tons", _ST),
+            "Avg farm prc ($/s.t)": ("Avg. Farm Price", "$/s.t.", None),
+        },
+    ),
+}
+_TEXT_UNITS = ("Million acres", "Bushels", _BU, _LB, _ST)
+_TEXT_GROUPS = ("Area",)  # a heading over rows whose labels do not repeat it
+_TEXT_VALUE = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_TEXT_ROW = re.compile(
+    rf"(?P<label>.*?)\s+(?P<values>(?:{_TEXT_VALUE}\s*\*?\s+){{3}}{_TEXT_VALUE}\s*\*?)\s*"
+)
+_TEXT_COLUMNS = re.compile(r"Item\s+(\d{4})/(\d{4})\s+(\d{4})/(\d{4})\s*")
+_TEXT_DATES = re.compile(
+    r"prev\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+prev\s+([A-Z][a-z]{2})\s+(\d{1,2})\s*"
+)
+_FOOTNOTE = re.compile(r"\s+\d/$")
+
+DDL = f"""
+create schema if not exists raw;
+create table if not exists {TABLE} (
+    dataset         varchar not null,
+    report_month    date not null,
+    table_name      varchar not null,
+    region          varchar not null,
+    commodity       varchar not null,
+    attribute       varchar not null,
+    market_year     varchar not null,
+    projection_flag varchar,
+    value           double not null,
+    previous_value  double,
+    unit            varchar not null,
+    release_date    date not null,
+    available_at    timestamptz not null,
+    source          varchar not null,
+    loaded_at       timestamptz not null,
+    primary key (dataset, report_month, table_name, region, commodity, attribute, market_year)
+);
+"""
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create raw.usda_wasde if it does not exist yet."""
+    con.execute(DDL)
+
+
+def release_dates() -> dict[dt.date, dt.date]:
+    """Report month (first day) -> WASDE release date, from seed wasde_release_dates."""
+    return {
+        dt.date.fromisoformat(row["report_month"]): dt.date.fromisoformat(row["release_date"])
+        for row in read_seed("wasde_release_dates")
+    }
+
+
+def _market_year(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _frame(rows: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Rows in the raw column order; available_at = release_date at `release_minutes` after
+    midnight New York when the rows give it, else at the WASDE release time (12:00)."""
+    minutes = rows.pop("release_minutes") if "release_minutes" in rows else None
+    if minutes is None:
+        rows["available_at"] = release.at_local_time(rows["release_date"], RELEASE_TIME)
+    else:
+        local = pd.to_datetime(rows["release_date"]) + pd.to_timedelta(minutes, unit="min")
+        rows["available_at"] = local.dt.tz_localize(release.NEW_YORK).dt.tz_convert("UTC")
+    rows = rows.assign(dataset=dataset)
+    for column in ("projection_flag", "previous_value"):
+        if column not in rows:
+            rows[column] = None
+    rows["previous_value"] = rows["previous_value"].astype("float64")
+    columns = [*KEY, "projection_flag", "value", "previous_value", "unit", "release_date"]
+    return rows[[*columns, "available_at"]].reset_index(drop=True)
+
+
+def parse_oce(text: str, where: str) -> pd.DataFrame:
+    """An OCE WASDE CSV (with or without its header line): the rows of SOY_TABLES."""
+    frame = _read_oce(text, where)
+    frame = frame.loc[frame["ReportTitle"].isin(SOY_TABLES)]
+    if frame.empty:
+        raise ExtractorError(
+            f"{SOURCE}: {where} holds none of the soybean tables ({'; '.join(SOY_TABLES)})"
+        )
+    released = tabular.parse_dates(frame, "ReleaseDate", SOURCE, where, "%Y-%m-%d")
+    year = tabular.parse_numbers(frame, "ForecastYear", SOURCE, where, tabular.INTEGER)
+    month = tabular.parse_numbers(frame, "ForecastMonth", SOURCE, where, tabular.INTEGER)
+    outside = [
+        (day.year, day.month) != (y, m)
+        for day, y, m in zip(released, year.astype(int), month.astype(int), strict=True)
+    ]
+    if any(outside):
+        bad = frame.loc[outside].iloc[0]
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field 'ReleaseDate' at line {bad['_line']} is "
+            f"{bad['ReleaseDate']!r}, not in the report month ForecastYear "
+            f"{bad['ForecastYear']}, ForecastMonth {bad['ForecastMonth']}"
+        )
+    report = [day.replace(day=1) for day in released]
+    tabular.require_values(frame, "MarketYear", SOURCE, where, _MARKET_YEAR)
+    times = frame["ReleaseTime"].str.extract(r"^(\d{2}):(\d{2})")
+    if times.isna().any(axis=None):
+        bad = frame.loc[times.isna().any(axis=1)].iloc[0]
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field 'ReleaseTime' at line {bad['_line']} is "
+            f"{bad['ReleaseTime']!r}, not HH:MM:SS"
+        )
+    rows = pd.DataFrame(
+        {
+            "report_month": report,
+            "table_name": frame["ReportTitle"],
+            "region": frame["Region"],
+            "commodity": frame["Commodity"],
+            "attribute": frame["Attribute"],
+            "market_year": frame["MarketYear"],
+            "projection_flag": frame["ProjEstFlag"].replace("", None),
+            "value": tabular.parse_numbers(frame, "Value", SOURCE, where),
+            "unit": frame["Unit"],
+            "release_date": released,
+            "release_minutes": times[0].astype(int) * 60 + times[1].astype(int),
+        }
+    )
+    return _frame(rows, "oce")
+
+
+def _read_oce(text: str, where: str) -> pd.DataFrame:
+    """read_csv of an OCE CSV; one without its header is read as if it had it, and its line
+    numbers (in errors and `_line`) still count the file's own lines."""
+    first = tabular.header_of(text)
+    if first[:1] == [OCE_COLUMNS[0]] or not tabular.INTEGER.fullmatch(first[0] if first else ""):
+        return tabular.read_csv(text, SOURCE, where, OCE_COLUMNS)
+    if len(first) != len(OCE_COLUMNS):
+        raise ExtractorError(
+            f"{SOURCE}: {where}: line 1 has {len(first)} fields; a WASDE CSV without its "
+            f"header has the {len(OCE_COLUMNS)} columns {','.join(OCE_COLUMNS)}"
+        )
+    try:
+        frame = tabular.read_csv(",".join(OCE_COLUMNS) + "\n" + text, SOURCE, where, OCE_COLUMNS)
+    except ExtractorError as exc:
+        shifted = re.sub(r"line (\d+)", lambda m: f"line {int(m[1]) - 1}", str(exc))
+        raise ExtractorError(shifted) from None
+    return frame.assign(_line=frame["_line"] - 1)
+
+
+def parse_psd(text: str, where: str) -> pd.DataFrame:
+    """A PSD CSV: the rows of PSD_COMMODITIES, released with the WASDE of their month."""
+    frame = tabular.read_csv(text, SOURCE, where, PSD_COLUMNS)
+    tabular.require_values(frame, "commodityCode", SOURCE, where, _PSD_CODE)
+    frame = frame.loc[frame["commodityCode"].isin(PSD_COMMODITIES)]
+    if frame.empty:
+        raise ExtractorError(
+            f"{SOURCE}: {where} holds none of the PSD commodities {', '.join(PSD_COMMODITIES)}"
+        )
+    start = tabular.parse_numbers(frame, "marketYear", SOURCE, where, tabular.INTEGER)
+    year = tabular.parse_numbers(frame, "calendarYear", SOURCE, where, tabular.INTEGER)
+    month = tabular.parse_numbers(frame, "month", SOURCE, where, tabular.INTEGER)
+    bad_month = ~month.between(1, 12)
+    if bad_month.any():
+        bad = frame.loc[bad_month].iloc[0]
+        raise ExtractorError(
+            f"{SOURCE}: {where}: field 'month' at line {bad['_line']} is {bad['month']!r}, "
+            "not a month 01-12"
+        )
+    report = [dt.date(int(y), int(m), 1) for y, m in zip(year, month, strict=True)]
+    known = release_dates()
+    released = [known.get(r) or _month_end(r) for r in report]
+    rows = pd.DataFrame(
+        {
+            "report_month": report,
+            "table_name": PSD_TABLE,
+            "region": frame["countryName"],
+            "commodity": frame["commodityName"],
+            "attribute": frame["attributeName"],
+            "market_year": [_market_year(int(y)) for y in start],
+            "value": tabular.parse_numbers(frame, "value", SOURCE, where),
+            "unit": frame["unitDescription"],
+            "release_date": released,
+        },
+        index=frame.index,
+    )
+    return _frame(rows, "psd")
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+
+
+def parse_text_table(text: str, where: str) -> pd.DataFrame:
+    """The WASDE text table "U.S. Soybeans and Products Supply and Use" as raw rows."""
+    lines = [line.strip() for line in text.splitlines()]
+    if not any(US_TABLE.split(" (")[0] in line for line in lines[:3]):
+        raise ExtractorError(
+            f"{SOURCE}: {where} is not the WASDE text table {US_TABLE!r} (no title line)"
+        )
+    columns = next(
+        (_TEXT_COLUMNS.fullmatch(line) for line in lines if line.startswith("Item")), None
+    )
+    dates = next((_TEXT_DATES.fullmatch(line) for line in lines if line.startswith("prev")), None)
+    if columns is None or dates is None:
+        raise ExtractorError(
+            f"{SOURCE}: {where}: no column heading 'Item YYYY/YYYY YYYY/YYYY' and "
+            "'prev Mon D prev Mon D'; not a WASDE text table"
+        )
+    years = (int(columns.group(1)), int(columns.group(3)))
+    released = _text_release(years[1], dates.group(3), int(dates.group(4)), where)
+    found = _text_values(lines, where)
+    rows = []
+    for section, (commodity, labels) in TEXT_ROWS.items():
+        for label, (attribute, unit, _) in labels.items():
+            if (section, label) not in found:
+                raise ExtractorError(
+                    f"{SOURCE}: {where}: row {label!r} of section {section} is missing; the "
+                    "table is cut off or its layout changed"
+                )
+            values = found[(section, label)]
+            for position, start in enumerate(years):
+                previous, value = values[2 * position : 2 * position + 2]
+                rows.append(
+                    {
+                        "region": "United States",
+                        "commodity": commodity,
+                        "attribute": attribute,
+                        "market_year": _market_year(start),
+                        "value": value,
+                        "previous_value": previous,
+                        "unit": unit,
+                    }
+                )
+    frame = pd.DataFrame(rows).assign(
+        report_month=released.replace(day=1), table_name=US_TABLE, release_date=released
+    )
+    return _frame(frame, "text")
+
+
+def _text_release(later_start: int, month_name: str, day: int, where: str) -> dt.date:
+    """The release date from the column heading ('Nov 8'): its year is the later marketing
+    year's first year from May (when USDA adds the new crop) to December, the year after it
+    from January to April."""
+    try:
+        month = tabular.MONTHS.index(month_name.lower()) + 1
+        year = later_start if month >= 5 else later_start + 1
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ExtractorError(
+            f"{SOURCE}: {where}: the column heading date {month_name} {day} is not a date"
+        ) from None
+
+
+def _text_values(lines: list[str], where: str) -> dict[tuple[str, str], list[float]]:
+    """(section, printed label) -> the four values of every data row of the table body (between
+    the second and third ==== rules): label fragments on the lines before a row are joined to
+    it (a group heading such as 'Area' is not), and the row must stand under its unit."""
+    rules = [number for number, line in enumerate(lines) if line.startswith("====")]
+    if len(rules) < 2:
+        raise ExtractorError(f"{SOURCE}: {where}: no ==== rule under the column heading")
+    body = lines[rules[1] + 1 : rules[2] if len(rules) > 2 else len(lines)]
+    found: dict[tuple[str, str], list[float]] = {}
+    section, unit, pending = None, None, ""
+    for line in body:
+        heading = next((s for s in TEXT_ROWS if line == s or line.startswith(s + " ")), None)
+        if heading is not None:
+            section, pending = heading, ""
+            unit = line[len(heading) :].strip() or unit
+            continue
+        if line in _TEXT_UNITS:
+            unit, pending = line, ""
+            continue
+        match = _TEXT_ROW.fullmatch(line)
+        if match is None:
+            pending = "" if line in _TEXT_GROUPS else f"{pending} {line}".strip()
+            continue
+        label = _FOOTNOTE.sub("", f"{pending} {match['label']}".strip())
+        pending = ""
+        expected = TEXT_ROWS[section][1].get(label) if section else None
+        if expected is None:
+            continue
+        if expected[2] is not None and unit != expected[2]:
+            raise ExtractorError(
+                f"{SOURCE}: {where}: row {label!r} of section {section} stands under unit "
+                f"{unit!r}, expected {expected[2]!r}"
+            )
+        tokens = match["values"].replace("*", " ").split()
+        found[(section, label)] = [float(token.replace(",", "")) for token in tokens]
+    return found
+
+
+def kind_of(name: str, text: str) -> str | None:
+    """'oce', 'psd' or 'text' for a file this extractor reads (by header or title); else None."""
+    first = tabular.header_of(text)
+    if first[:1] == [PSD_COLUMNS[0]]:
+        return "psd"
+    if first[:1] == [OCE_COLUMNS[0]] or (
+        len(first) == len(OCE_COLUMNS) and tabular.INTEGER.fullmatch(first[0] or "x")
+    ):
+        return "oce"
+    if US_TABLE.split(" (")[0] in text[:300]:
+        return "text"
+    return None
+
+
+PARSERS = {"oce": parse_oce, "psd": parse_psd, "text": parse_text_table}
+
+
+def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) -> int:
+    """Parse one file's text (format from its header or title) and land it; rows written."""
+    kind = kind_of(name, text)
+    if kind is None:
+        raise ExtractorError(
+            f"{SOURCE}: {where} is neither an OCE WASDE CSV (header {OCE_COLUMNS[0]},...), a "
+            f"PSD CSV (header {PSD_COLUMNS[0]},...) nor the WASDE text table {US_TABLE!r}"
+        )
+    ensure_tables(con)
+    rows = PARSERS[kind](text, where).assign(source=name, loaded_at=pd.Timestamp.now(tz="UTC"))
+    return merge_rows(con, TABLE, rows, KEY)
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Import a WASDE/PSD file, or every .csv and .txt file in a folder; each is one load."""
+    ensure_tables(con)
+    items = []
+    for file in tabular.files_to_import(Path(path), SOURCE, (".csv", ".txt")):
+
+        def load(file: Path = file) -> int:
+            text = tabular.decode_text(file.read_bytes(), SOURCE, str(file), "CSV or text")
+            return land_text(con, text, file.name, file.name)
+
+        items.append((file.name, TABLE, load))
+    return tabular.import_each(con, SOURCE, items, str(path))
+
+
+def month_url(month: dt.date) -> str:
+    """The download URL of the OCE WASDE CSV of report `month`."""
+    base = os.environ.get(BASE_URL_VARIABLE, "").strip() or DEFAULT_BASE_URL
+    return f"{base.rstrip('/')}/{OCE_FILE.format(month=month)}"
+
+
+def _month(value: str) -> dt.date:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise UserError(f"--month {value!r} is not a month; use YYYY-MM")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def pull(con: duckdb.DuckDBPyConnection, urls: list[str]) -> int:
+    """Download each OCE WASDE CSV and land it; each is one recorded load. Rows written."""
+    with arguments_of(SOURCE):
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise UserError(f"--url {url!r} is not an http(s) URL")
+    ensure_tables(con)
+    http = session()
+    items = []
+    for url in urls:
+        shown = url.split("?", 1)[0]
+
+        def load(url: str = url, shown: str = shown) -> int:
+            data = fetch(http, SOURCE, url).content
+            text = tabular.decode_text(data, SOURCE, shown, "CSV")
+            return land_text(con, text, shown, shown.rsplit("/", 1)[-1])
+
+        items.append((f"live:{shown}", TABLE, load))
+    return tabular.import_each(con, SOURCE, items, "the download")
+
+
+# WASDE comes out between the 8th and the 12th; a daily run asks for a month's file from this
+# day of the month on.
+DUE_DAY = 13
+
+
+def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
+    """The daily pull: the OCE CSV of each report month after the last one landed, up to the
+    current month once it is due (DUE_DAY); the last two months into an empty table."""
+    ensure_tables(con)
+    today = today or dt.datetime.now(dt.UTC).date()
+    current = today.replace(day=1)
+    last = con.execute(f"select max(report_month) from {TABLE} where dataset = 'oce'").fetchone()[0]
+    first = (pd.Timestamp(last) + pd.offsets.MonthBegin(1)).date() if last else None
+    first = first or (pd.Timestamp(current) - pd.offsets.MonthBegin(2)).date()
+    due = (
+        current
+        if today.day >= DUE_DAY
+        else (pd.Timestamp(current) - pd.offsets.MonthBegin(1)).date()
+    )
+    months = [m.date() for m in pd.date_range(first, due, freq="MS")]
+    if not months:
+        return 0
+    return pull(con, [month_url(month) for month in months])
+
+
+def cut_snapshot(shared: Path, destination: Path) -> None:
+    """Copy the real WASDE/PSD files of `shared`/usda_wasde into `destination`: the PSD and
+    OCE CSVs cut to the lines of the soybean commodities and tables (header kept), the text
+    tables unchanged; every kept line byte for byte."""
+    folder = Path(shared) / "usda_wasde"
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    for source_file in sorted(folder.glob("*.csv")):
+        lines = source_file.read_bytes().splitlines(keepends=True)
+        head = lines[0].decode("utf-8-sig")
+        kind = kind_of(source_file.name, head)
+        keep = _psd_line if kind == "psd" else _oce_line
+        body = lines[1:] if kind == "psd" or head.startswith(OCE_COLUMNS[0]) else lines
+        kept = lines[: len(lines) - len(body)] + [line for line in body if keep(line)]
+        (destination / source_file.name).write_bytes(b"".join(kept))
+        log.info("snapshot: %s: %d of %d lines", source_file.name, len(kept), len(lines))
+    for text_file in sorted((folder / "text_tables").glob("*.txt")):
+        shutil.copy(text_file, destination / text_file.name)
+
+
+def _psd_line(line: bytes) -> bool:
+    return line[:7].decode("ascii", "replace") in PSD_COMMODITIES
+
+
+def _oce_line(line: bytes) -> bool:
+    fields = next(csv.reader([line.decode("utf-8", "replace")]), [])
+    return len(fields) > 2 and fields[2] in SOY_TABLES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `cbi ingest wasde`."""
+    parser.add_argument(
+        "--from-file", metavar="PATH", help="an OCE/PSD CSV or WASDE text table, or a folder"
+    )
+    parser.add_argument(
+        "--month",
+        action="append",
+        default=[],
+        help=f"download the OCE WASDE CSV of report YYYY-MM from ${BASE_URL_VARIABLE} (live)",
+    )
+    parser.add_argument(
+        "--url", action="append", default=[], help="download this OCE WASDE CSV (live)"
+    )
+
+
+def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    """`cbi ingest wasde`: import a file or folder, or download the given report months."""
+    if args.from_file:
+        return import_path(con, Path(args.from_file))
+    with arguments_of(SOURCE):
+        urls = list(args.url) + [month_url(_month(month)) for month in args.month]
+    if not urls:
+        raise ExtractorError(f"{SOURCE}: give --from-file PATH, or --month YYYY-MM / --url URL")
+    return pull(con, urls)
