@@ -55,6 +55,15 @@ def _forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cbi.dashboard import write_report
+
+    print(f"report: {write_report(resolve_db(args.db), Path(args.out))}")
+    return 0
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from cbi.backtest import run_backtest
 
@@ -129,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     forecast = commands.add_parser("forecast", help="print the latest forecast and backtest")
     forecast.set_defaults(handler=_forecast)
+
+    report = commands.add_parser(
+        "report", help="write the forecast dashboard (a static web page) into a folder"
+    )
+    report.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for index.html and its assets"
+    )
+    report.set_defaults(handler=_report)
 
     backtest = commands.add_parser(
         "backtest", help="walk-forward predictions for a window into forecasts.zl_backtest"

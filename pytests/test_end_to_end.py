@@ -3,18 +3,17 @@
 GIVEN a fresh DuckDB file
 WHEN the snapshot is loaded and `dbt build` runs (all models, Python models and dbt tests)
 THEN the build passes, the forecast covers every horizon with ordered quantiles, and loading the
-snapshot a second time changes nothing.
+snapshot a second time changes nothing. (The build is the session fixture `built_db` in
+conftest.py, shared with the report tests.)
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 CBI = [sys.executable, "-m", "cbi.cli"]
 
@@ -23,22 +22,6 @@ def _cbi(db: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProce
     return subprocess.run(
         [*CBI, "--db", str(db), *args], env=env, capture_output=True, text=True, check=False
     )
-
-
-@pytest.fixture(scope="module")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    work = tmp_path_factory.mktemp("e2e")
-    db = work / "cbi.duckdb"
-    env = {
-        **os.environ,
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
-    }
-    loaded = _cbi(db, "ingest", "snapshot", env=env)
-    assert loaded.returncode == 0, loaded.stderr
-    built = _cbi(db, "build", env=env)
-    assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-2000:]
-    return db, env
 
 
 def _table_fingerprint(db: Path, table: str) -> tuple[int, int]:

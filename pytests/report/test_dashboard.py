@@ -1,0 +1,167 @@
+"""`cbi report --out DIR`: the static forecast page, opened in a real headless browser.
+
+GIVEN the session's built database (conftest `built_db`)
+WHEN `cbi report --out DIR` writes the page and Debian's chromium opens DIR/index.html
+THEN nothing but local files is requested, no console error is logged, every Plotly chart is
+drawn, and the P10/P50/P90 shown for the latest forecast are those of forecasts.zl_predictions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cbi.cli import main
+from cbi.dashboard import NO_LIVE, load_dashboard, render_dashboard
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHARTS = ("chart-price", "chart-look-back", "chart-drivers", "chart-record")
+
+try:
+    from playwright.sync_api import Page, sync_playwright
+except ImportError:  # pragma: no cover - the dev extras install it
+    sync_playwright = None
+
+needs_browser = pytest.mark.skipif(
+    sync_playwright is None or not CHROMIUM.exists(),
+    reason=f"needs {CHROMIUM} (apt-get install chromium) and the playwright package",
+)
+
+
+@pytest.fixture(scope="module")
+def site(built_db: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page written by the real command line, as a user runs it."""
+    db, env = built_db
+    out = tmp_path_factory.mktemp("report") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "cbi.cli", "--db", str(db), "report", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@dataclass
+class OpenedPage:
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def opened(site: Path) -> Iterator[OpenedPage]:
+    """index.html opened from disk in chromium, with every request and console error kept."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        seen = OpenedPage(page)
+        page.on("request", lambda request: seen.requests.append(request.url))
+        page.on("console", lambda msg: msg.type == "error" and seen.errors.append(msg.text))
+        page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
+        page.goto((site / "index.html").as_uri(), wait_until="load")
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot').length >= {len(CHARTS)}"
+        )
+        yield seen
+        browser.close()
+
+
+def _forecast_rows(db: Path) -> dict[str, tuple[float, float, float]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select horizon, p10, p50, p90 from forecasts.zl_predictions").fetchall()
+    return {horizon: (p10, p50, p90) for horizon, p10, p50, p90 in rows}
+
+
+@pytest.mark.parametrize("state", ["missing", "empty"])
+def test_report_fails_in_one_line_before_a_build(
+    state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN no database, or one never built
+    db = tmp_path / f"{state}.duckdb"
+    if state == "empty":
+        duckdb.connect(str(db)).close()
+    out = tmp_path / "site"
+    # WHEN the report is asked for, THEN one line saying what to run, and no page written
+    assert main(["--db", str(db), "report", "--out", str(out)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert str(db) in error and "cbi build" in error
+    assert not out.exists()
+
+
+def test_site_is_one_page_and_its_local_plotly(site: Path) -> None:
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "plotly.min.js"]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<script src="plotly.min.js"></script>' in html
+    assert "cdn" not in html.lower()
+
+
+@needs_browser
+def test_page_requests_only_local_files_and_logs_no_error(opened: OpenedPage) -> None:
+    assert opened.requests, "the page made no request at all"
+    assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors == []
+
+
+@needs_browser
+def test_every_chart_is_drawn(opened: OpenedPage) -> None:
+    for chart in CHARTS:
+        paths = opened.page.locator(f"#{chart}.js-plotly-plot svg path")
+        assert paths.count() > 10, chart
+
+
+@needs_browser
+def test_forecast_numbers_on_the_page_are_the_table(
+    opened: OpenedPage, built_db: tuple[Path, dict[str, str]]
+) -> None:
+    expected = _forecast_rows(built_db[0])
+    shown = {}
+    for row in opened.page.locator("#forecast tr[data-horizon]").all():
+        values = []
+        for q in ("p10", "p50", "p90"):
+            cell = row.locator(f"td[data-{q}]")
+            values.append(float(cell.get_attribute(f"data-{q}")))
+            assert cell.inner_text() == f"{values[-1]:.2f}"
+        shown[row.get_attribute("data-horizon")] = tuple(values)
+    assert shown == expected
+
+
+def test_live_accuracy_is_shown_once_forecasts_are_scored(
+    built_db: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    # GIVEN a copy of the built database without any scored live forecast
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(built_db[0], db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table if exists forecasts.zl_live_accuracy")
+    assert NO_LIVE in render_dashboard(load_dashboard(db))
+    # WHEN the monitoring table has a scored horizon, THEN the page shows it instead
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "create table forecasts.zl_live_accuracy as select '1m' as horizon, "
+            "'all' as scoring_window, 25 as n_scored, 0.912 as pinball_live, "
+            "0.76 as coverage_live, 0.85 as pinball_record, 0.8 as coverage_record"
+        )
+    html = render_dashboard(load_dashboard(db))
+    assert NO_LIVE not in html
+    assert "0.912" in html and "76%" in html
