@@ -74,7 +74,10 @@ def _backtest(args: argparse.Namespace) -> int:
 def _daily(args: argparse.Namespace) -> int:
     from cbi.daily import run_daily
 
-    run = run_daily(resolve_db(args.db), refit=args.refit, ingest=not args.no_ingest)
+    sources = [name.strip() for name in args.sources.split(",")] if args.sources else None
+    run = run_daily(
+        resolve_db(args.db), refit=args.refit, ingest=not args.no_ingest, sources=sources
+    )
     print(run.summary())
     for failure in run.failures:
         print(f"cbi daily: {failure}", file=sys.stderr)
@@ -164,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     daily.add_argument("--refit", action="store_true", help="refit every model now")
     daily.add_argument("--no-ingest", action="store_true", help="skip the ingest step")
+    daily.add_argument(
+        "--sources", metavar="A,B", help="ingest only these sources (default: every one)"
+    )
     daily.set_defaults(handler=_daily)
 
     sync = commands.add_parser(

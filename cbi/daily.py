@@ -75,14 +75,22 @@ class Run:
 
 
 def run_daily(
-    db_path: Path, *, refit: bool = False, ingest: bool = True, today: dt.date | None = None
+    db_path: Path,
+    *,
+    refit: bool = False,
+    ingest: bool = True,
+    sources: list[str] | None = None,
+    today: dt.date | None = None,
 ) -> Run:
-    """One scheduled run on `db_path`; returns what happened (the CLI prints the summary)."""
+    """One scheduled run on `db_path`; returns what happened (the CLI prints the summary).
+
+    `sources` limits the ingest step to those extractor commands (default: every one).
+    """
     today = today or dt.datetime.now(dt.UTC).date()
     run = Run()
     with run_lock(db_path):
         if ingest:
-            _ingest(db_path, run)
+            _ingest(db_path, run, sources)
         else:
             run.steps.append("ingest skipped")
         if _build(db_path, run, refit):
@@ -125,7 +133,7 @@ def run_lock(db_path: Path) -> Iterator[None]:
             handle.truncate()
 
 
-def _ingest(db_path: Path, run: Run) -> None:
+def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
     """Incremental update of every configured source; failures are reported, not fatal."""
     from extractors.core import connect
 
@@ -134,6 +142,8 @@ def _ingest(db_path: Path, run: Run) -> None:
     try:
         for module_name in SOURCES:
             extractor = importlib.import_module(module_name)
+            if sources is not None and extractor.COMMAND not in sources:
+                continue
             folder = Path(import_root) / extractor.COMMAND if import_root else None
             try:
                 if folder is not None and folder.is_dir():

@@ -43,7 +43,7 @@ def test_ingest_imports_configured_folders_and_a_failed_build_is_reported(
     monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
     db = tmp_path / "cbi.duckdb"
     # WHEN the daily run goes
-    run = run_daily(db, today=TODAY)
+    run = run_daily(db, sources=["databento"], today=TODAY)
     # THEN the folder landed, the build failure is in the summary and became an event
     assert f"databento +{REAL_SLICE_ROWS:,} rows" in run.steps
     assert "build features FAILED" in run.steps
