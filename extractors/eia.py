@@ -39,7 +39,7 @@ from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
 from extractors import tabular
-from extractors.core import merge_rows
+from extractors.core import merge_rows, update_window
 
 log = logging.getLogger(__name__)
 
@@ -403,22 +403,16 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
 
 
 def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
-    """The daily pull: diesel weeks from the last one landed (pulled again) to today.
-
-    With nothing landed yet it pulls the last UPDATE_HISTORY_DAYS days.
-    """
+    """The daily pull of the diesel price: the weeks since shortly before the last one landed
+    (revised weeks land again), or two years into an empty table (core.update_window)."""
     ensure_tables(con)
     last = con.execute(
         f"select max(period_date) from {TABLE} where series_id = ?", [DIESEL_SERIES]
     ).fetchone()[0]
-    end = today or dt.datetime.now(dt.UTC).date()
-    start = last or end - dt.timedelta(days=UPDATE_HISTORY_DAYS)
-    if start > end:
-        return 0
-    return pull(con, start=start.isoformat(), end=end.isoformat(), series=[DIESEL_SERIES])
+    start, end = update_window(last, today)
+    return pull(con, start=start, end=end, series=[DIESEL_SERIES])
 
 
-UPDATE_HISTORY_DAYS = 730
 SNAPSHOT_FILES = ("PET_PRI_GND_DCUS_NUS_W.xls",)
 
 

@@ -21,12 +21,8 @@ with_changes as (
 
     select
         *,
-        case
-            when lag(week_date, 4) over by_week = week_date - interval 28 day
-                then price_usd_per_gal - lag(price_usd_per_gal, 4) over by_week
-        end as price_change_4w_usd_per_gal
+        {{ weekly_change('price_usd_per_gal', 'week_date', 4) }} as price_change_4w_usd_per_gal
     from diesel
-    window by_week as (order by week_date)
 
 ),
 

@@ -30,16 +30,11 @@ with_changes as (
 
     select
         *,
-        case
-            when lag(week_start_date, 4) over by_week = week_start_date - interval 28 day
-                then d4_price_usd_per_rin - lag(d4_price_usd_per_rin, 4) over by_week
-        end as d4_price_change_4w_usd_per_rin,
-        case
-            when lag(week_start_date, 4) over by_week = week_start_date - interval 28 day
-                then d6_price_usd_per_rin - lag(d6_price_usd_per_rin, 4) over by_week
-        end as d6_price_change_4w_usd_per_rin
+        {{ weekly_change('d4_price_usd_per_rin', 'week_start_date', 4) }}
+            as d4_price_change_4w_usd_per_rin,
+        {{ weekly_change('d6_price_usd_per_rin', 'week_start_date', 4) }}
+            as d6_price_change_4w_usd_per_rin
     from weeks
-    window by_week as (order by week_start_date)
 
 ),
 

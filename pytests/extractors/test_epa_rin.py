@@ -131,78 +131,77 @@ def _edited(path: Path, old: bytes, new: bytes, count: int = 1) -> bytes:
     return data.replace(old, new, count)
 
 
-BAD_PRICE_FILES = {
-    "html": (b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "HTML page"),
+BAD_FILES = {
+    "html": (PRICES, b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "HTML page"),
     "renamed column": (
+        PRICES,
         _edited(PRICES, b"RIN Price", b"Price"),
         "column 'RIN Price' is missing",
     ),
     "missing column": (
+        PRICES,
         _edited(PRICES, b",QAP Service Type", b""),
         "column 'QAP Service Type' is missing",
     ),
-    "thousands separator": (
+    "price with a thousands separator": (
+        PRICES,
         _edited(PRICES, b'"$1.64"', b'"$1,064.00"'),
         "field 'RIN Price' at line 11 is '$1,064.00'",
     ),
-    "no dollar sign": (
+    "price without its dollar sign": (
+        PRICES,
         _edited(PRICES, b'"$1.64"', b'"1.64"'),
         "field 'RIN Price' at line 11 is '1.64'",
     ),
-    "cut off": (PRICES.read_bytes()[:-20], "cut off"),
+    "cut off": (PRICES, PRICES.read_bytes()[:-20], "cut off"),
     "not a Monday": (
+        PRICES,
         _edited(PRICES, b'"1/3/2022"', b'"1/4/2022"'),
         "'1/4/2022', not a Monday",
     ),
-    "bad date": (_edited(PRICES, b'"1/3/2022"', b'"2022-01-03"'), "not a date"),
+    "bad date": (PRICES, _edited(PRICES, b'"1/3/2022"', b'"2022-01-03"'), "not a date"),
+    "count with thousands separators": (
+        GENERATION_2025,
+        _edited(GENERATION_2025, b",485993359", b',"485,993,359"'),
+        "field 'Total RINs' at line 8 is '485,993,359'",
+    ),
+    "count with a dollar sign": (
+        GENERATION_2025,
+        _edited(GENERATION_2025, b",485993359", b",$485993359"),
+        "field 'Total RINs' at line 8 is '$485993359'",
+    ),
+    "renamed generation column": (
+        GENERATION_2025,
+        _edited(GENERATION_2025, b"Fuel Code", b"D Code"),
+        "column 'Fuel Code' is missing",
+    ),
+    "cut inside a number": (GENERATION_2025, GENERATION_2025.read_bytes()[:-6], "cut off"),
 }
 
 
-@pytest.mark.parametrize("case", BAD_PRICE_FILES, ids=list(BAD_PRICE_FILES))
-def test_bad_price_files_fail_by_name_and_leave_earlier_rows(
-    con, tmp_path: Path, case: str
-) -> None:
-    # GIVEN earlier rows from the good file
+def _all_rows(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+    generation = con.execute(
+        f"select * exclude (loaded_at) from {epa_rin.GENERATION_TABLE} order by all"
+    ).fetchall()
+    return _prices(con), generation
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_bad_files_fail_by_name_and_leave_earlier_rows(con, tmp_path: Path, case: str) -> None:
+    # GIVEN earlier rows from the good files
     epa_rin.import_path(con, PRICES)
-    before = _prices(con)
-    data, message = BAD_PRICE_FILES[case]
-    bad = _write(tmp_path / "bad", PRICES.name, data)
+    epa_rin.import_path(con, GENERATION_2026)
+    before = _all_rows(con)
+    good, data, message = BAD_FILES[case]
+    bad = _write(tmp_path / "bad", good.name, data)
     # WHEN the bad file is imported
     with pytest.raises(ExtractorError) as error:
         epa_rin.import_path(con, bad)
     # THEN the error names the source, the file and the field; the load is recorded as failed
     text = str(error.value)
-    assert text.startswith("epa_rin: ") and PRICES.name in text and message in text
+    assert text.startswith("epa_rin: ") and good.name in text and message in text
     assert _log(con)[-1][3] == "failed" and message in _log(con)[-1][4]
-    assert _prices(con) == before
-
-
-BAD_GENERATION_FILES = {
-    "thousands separator": (
-        _edited(GENERATION_2025, b",485993359", b',"485,993,359"'),
-        "field 'Total RINs' at line 8 is '485,993,359'",
-    ),
-    "dollar sign": (
-        _edited(GENERATION_2025, b",485993359", b",$485993359"),
-        "field 'Total RINs' at line 8 is '$485993359'",
-    ),
-    "renamed column": (
-        _edited(GENERATION_2025, b"Fuel Code", b"D Code"),
-        "column 'Fuel Code' is missing",
-    ),
-    "cut inside a number": (GENERATION_2025.read_bytes()[:-6], "cut off"),
-}
-
-
-@pytest.mark.parametrize("case", BAD_GENERATION_FILES, ids=list(BAD_GENERATION_FILES))
-def test_bad_generation_files_fail_by_name(con, tmp_path: Path, case: str) -> None:
-    data, message = BAD_GENERATION_FILES[case]
-    bad = _write(tmp_path, GENERATION_2025.name, data)
-    with pytest.raises(ExtractorError, match="epa_rin: generationbreakout_jan2025.csv") as error:
-        epa_rin.import_path(con, bad)
-    assert message in str(error.value)
-    assert _log(con)[-1][3] == "failed"
-    assert con.execute(f"select count(*) from {epa_rin.GENERATION_TABLE}").fetchone() == (0,)
+    assert _all_rows(con) == before
 
 
 def test_a_file_of_neither_format_is_refused(con, tmp_path: Path) -> None:
