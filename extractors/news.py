@@ -640,8 +640,10 @@ def ingest(con: duckdb.DuckDBPyConnection, site: Site, args: argparse.Namespace)
     return pull(con, site, pages=pages, since=since, articles=args.articles, feed_url=args.feed_url)
 
 
-def bound(site: Site):
-    """The extractor functions of `site` (see extractors/__init__.py)."""
+def bind(site: Site, namespace: dict) -> None:
+    """Give a site's module the extractor contract of extractors/__init__.py: its names
+    (SOURCE, COMMAND, TABLE, KEY, HELP, DESCRIPTION, CREDENTIAL) and functions bound to
+    `site`. The feeds are public: CREDENTIAL None, so `cbi daily` always calls update()."""
 
     def ingest_site(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         return ingest(con, site, args)
@@ -655,4 +657,17 @@ def bound(site: Site):
     def cut_site(shared: Path, destination: Path) -> None:
         cut_snapshot(site, shared, destination)
 
-    return ingest_site, import_site, update_site, cut_site
+    namespace.update(
+        SOURCE=site.source,
+        COMMAND=site.command,
+        TABLE=site.table,
+        KEY=KEY,
+        HELP=site.help,
+        DESCRIPTION=site.description,
+        CREDENTIAL=None,
+        add_arguments=add_arguments,
+        ingest=ingest_site,
+        import_path=import_site,
+        update=update_site,
+        cut_snapshot=cut_site,
+    )

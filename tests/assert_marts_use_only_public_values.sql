@@ -5,7 +5,7 @@
 {%- set feature_marts = [
     'feat_core_daily', 'feat_crush_daily', 'feat_china_daily', 'feat_fx_daily',
     'feat_fed_daily', 'feat_tariff_daily', 'feat_biofuel_daily', 'feat_energy_daily',
-    'feat_volatility_daily'
+    'feat_volatility_daily', 'feat_news_buckets_daily'
 ] -%}
 
 with

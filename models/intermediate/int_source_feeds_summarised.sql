@@ -1,4 +1,5 @@
-{#- One row per source and feed (a market symbol, FRED series, COT market, EPA or EIA dataset)
+{#- One row per source and feed (a market symbol, FRED series, COT market, EPA or EIA dataset,
+    a bucket's tagged news articles)
     that the coverage map expects: its last period, its last publication and its rows public
     in the source's freshness window before coverage_as_of (the end of the last ZL trade
     date). Plain SQL over the staging models of the sources declared in models/staging: a
@@ -59,6 +60,16 @@ expected as (
         '{{ eia_diesel_series }}' as feed,
         cast(null as varchar) as bucket,
         {{ window_days }} as fresh_within_days
+    union all
+    -- news: a bucket's feed is its tagged articles (either site), so it is fresh exactly when
+    -- articles tagged to it were published in the window
+    select
+        'news' as source,
+        bucket || '-tagged articles' as feed,
+        bucket,
+        {{ window_days }} as fresh_within_days
+    from {{ ref('bucket_sources') }}
+    where source = 'news'
 
 ),
 
@@ -108,6 +119,19 @@ observed as (
         available_at
     from {{ ref('stg_eia__weekly_prices') }}
     where series_id = '{{ eia_diesel_series }}'
+    union all
+    select
+        'news' as source,
+        article_buckets.bucket || '-tagged articles' as feed,
+        cast(article_buckets.published_at as date) as period_date,
+        article_buckets.available_at
+    from (
+        select
+            unnest(buckets) as bucket,
+            published_at,
+            available_at
+        from {{ ref('int_news_articles_tagged') }}
+    ) as article_buckets
 
 ),
 

@@ -6,7 +6,8 @@ WHEN the feature layer (staging -> panel -> marts) is built on each database,
 THEN every feature mart row with trade_date <= T is identical in both builds, and the
 coverage table reads the market-derived buckets as trained (partial: only futures landed).
 A second pair of builds (2020-2021) does the same with the bundled EPA, EIA, FRED and CFTC
-files landed too, cut at their publication instants.
+files landed too, and constructed news articles (the extractor tests' feeds: no real article is
+in our data, and none of these goes into the snapshot), cut at their publication instants.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pytest
 from cbi.dbt import run_dbt
 from cbi.status import render_status
 from common.paths import SNAPSHOT_DIR
-from extractors import cftc, databento, eia, epa_rin, fred
+from extractors import cftc, databento, eia, epa_rin, farm_policy_news, farmdoc_daily, fred
 from extractors.core import connect
 
 SNAPSHOT_FILES = (
@@ -42,6 +43,7 @@ FEATURE_MARTS = (
     "feat_biofuel_daily",
     "feat_energy_daily",
     "feat_volatility_daily",
+    "feat_news_buckets_daily",
 )
 BUILD_ARGS = [
     "build",
@@ -71,7 +73,7 @@ def _build(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _mart(db: Path, mart: str, cut: dt.date = CUT_TRADE_DATE) -> pd.DataFrame:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
-            f"select * from marts.{mart} where trade_date <= ? order by trade_date", [cut]
+            f"select * from marts.{mart} where trade_date <= ? order by all", [cut]
         ).df()
 
 
@@ -81,9 +83,11 @@ def _full_and_cut(
     cut: dt.date,
     extractors: tuple[ModuleType, ...] = (),
     tables: tuple[str, ...] = (),
+    files: tuple[tuple[ModuleType, Path], ...] = (),
 ) -> tuple[Path, Path]:
-    """Two built databases: the snapshot bars (and each extractor's snapshot folder) whole, and
-    cut at the end of trade date `cut` (later bars and rows of `tables` published later go)."""
+    """Two built databases: the snapshot bars (and each extractor's snapshot folder, and each
+    (extractor, file) of `files`) whole, and cut at the end of trade date `cut` (later bars and
+    rows of `tables` published later go)."""
     slice_dir = tmp / "snapshot_slice"
     slice_dir.mkdir()
     for name in bar_files:
@@ -94,6 +98,8 @@ def _full_and_cut(
     databento.import_path(con, slice_dir)
     for extractor in extractors:
         extractor.import_path(con, SNAPSHOT_DIR / extractor.COMMAND)
+    for extractor, path in files:
+        extractor.import_path(con, path)
     con.close()
 
     cut_db = tmp / "cut.duckdb"
@@ -150,7 +156,9 @@ def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
     tariff_line = next(line for line in text.splitlines() if line.startswith("tariff "))
     assert "2024-12-31" in crush_line and " fresh " in crush_line
     assert crush_line.rstrip().endswith("partial 33 % (missing nopa, usda_wasde)")
-    assert "MISSING (not landed)" in tariff_line and tariff_line.rstrip().endswith("not trained")
+    # no article landed: the bucket is reported, never filled
+    assert "STALE: tariff-tagged articles (last none)" in tariff_line
+    assert tariff_line.rstrip().endswith("not trained")
     assert "Buckets covered: 0/8; partial: crush 33 %" in text
     assert "Trained (required sources fresh): 7/8; not trained: tariff" in text
 
@@ -171,12 +179,29 @@ FUNDAMENTALS_TABLES = (
     "raw.eia_weekly_prices",
     "raw.fred_economic",
     "raw.cftc_cot",
+    "raw.farm_policy_news",
+    "raw.farmdoc_daily",
+)
+# Constructed articles (see pytests/extractors/test_news.py), May-June 2021.
+NEWS_FIXTURES = Path(__file__).parents[1] / "extractors" / "fixtures" / "news"
+FUNDAMENTALS_NEWS = (
+    (farmdoc_daily, NEWS_FIXTURES / "constructed_farmdoc_daily_feed.xml"),
+    (farmdoc_daily, NEWS_FIXTURES / "constructed_farmdoc_daily_feed_paged2.xml"),
+    (farm_policy_news, NEWS_FIXTURES / "constructed_farm_policy_news_feed.xml"),
+    (farm_policy_news, NEWS_FIXTURES / "constructed_farm_policy_news_article.html"),
 )
 FUNDAMENTALS_FEATURES = {
     "feat_biofuel_daily": ("d4_rin_price_usd_per_rin", "d4_minus_d6_rin_price_usd_per_rin"),
     "feat_energy_daily": ("diesel_retail_usd_per_gal", "diesel_retail_minus_ho_usd_per_gal"),
     "feat_fed_daily": ("fed_funds_effective_pct", "ust_10y_minus_2y_pp", "ust_2y_yield_pct"),
     "feat_fx_daily": ("brl_per_usd", "cny_per_usd", "broad_dollar_index"),
+    "feat_tariff_daily": (
+        "tariff_article_count_7d",
+        "tariff_article_count_30d",
+        "tariff_article_tone_7d",
+        "tariff_article_tone_30d",
+    ),
+    "feat_china_daily": ("china_article_count_7d", "china_article_tone_30d"),
     "feat_volatility_daily": (
         "vix_index_points",
         "zl_cot_managed_money_net_pct_oi",
@@ -194,6 +219,7 @@ def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tu
         FUNDAMENTALS_CUT,
         (epa_rin, eia, fred, cftc),
         FUNDAMENTALS_TABLES,
+        FUNDAMENTALS_NEWS,
     )
 
 

@@ -6,6 +6,27 @@ panel as (
 
 ),
 
+china_news as (
+
+    select * from {{ ref('feat_news_buckets_daily') }}
+    where bucket = 'china'
+
+),
+
+with_news as (
+
+    select
+        panel.*,
+        china_news.article_count_7d as china_article_count_7d,
+        china_news.article_count_30d as china_article_count_30d,
+        china_news.tone_mean_7d as china_article_tone_7d,
+        china_news.tone_mean_30d as china_article_tone_30d,
+        china_news.available_at as china_news_available_at
+    from panel
+    left join china_news on panel.trade_date = china_news.trade_date
+
+),
+
 features as (
 
     select
@@ -25,11 +46,17 @@ features as (
         {{ rolling_beta('zs_log_return_1d_roll_free', 'hg_log_return_1d_roll_free', 63) }}
             as zs_hg_return_beta_63d,
 
+        -- China policy news (Farm Policy News, farmdoc daily): articles and tone (-1..1)
+        china_article_count_7d,
+        china_article_count_30d,
+        china_article_tone_7d,
+        china_article_tone_30d,
+
         -- provenance
         hg_age_days,
-        greatest(hg_available_at, zs_available_at) as available_at
+        greatest(hg_available_at, zs_available_at, china_news_available_at) as available_at
 
-    from panel
+    from with_news
 
 )
 

@@ -1,12 +1,15 @@
-{#- No article source (Farm Policy News, farmdoc daily) is landed yet: the mart keeps its
-    shape and every feature is null, never zero. bucket_coverage reports the bucket uncovered
-    (source `news`), so training leaves it out. -#}
+{#- Tariff bucket: tariff and trade-policy articles of Farm Policy News and farmdoc daily
+    (feat_news_buckets_daily, tagged by seed news_bucket_terms), their count and tone over 7
+    and 30 days, public by the end of the trade date. Null, never zero, where no article data
+    exists (offline: the snapshot has no articles); bucket_coverage then reports the bucket
+    uncovered (source `news`), so training leaves it out. -#}
 
 with
 
-trading_days as (
+tariff_news as (
 
-    select * from {{ ref('int_trading_days_enumerated') }}
+    select * from {{ ref('feat_news_buckets_daily') }}
+    where bucket = 'tariff'
 
 ),
 
@@ -16,15 +19,16 @@ features as (
         -- key
         trade_date,
 
-        -- article counts and tone (null until a news source lands)
-        cast(null as integer) as tariff_article_count_7d,
-        cast(null as integer) as china_trade_article_count_7d,
-        cast(null as double) as tariff_article_tone_7d,
+        -- article counts and tone (-1..1) of tariff and trade-policy news
+        article_count_7d as tariff_article_count_7d,
+        article_count_30d as tariff_article_count_30d,
+        tone_mean_7d as tariff_article_tone_7d,
+        tone_mean_30d as tariff_article_tone_30d,
 
         -- provenance
-        cast(null as timestamptz) as available_at
+        available_at
 
-    from trading_days
+    from tariff_news
 
 )
 

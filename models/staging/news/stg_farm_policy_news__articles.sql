@@ -1,0 +1,1 @@
+{{ stg_news_articles('farm_policy_news') }}

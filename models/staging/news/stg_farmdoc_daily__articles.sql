@@ -1,0 +1,1 @@
+{{ stg_news_articles('farmdoc_daily') }}
