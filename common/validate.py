@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +28,14 @@ def iso_date(value: str, flag: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise UserError(f"{flag} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def year_month(value: str, flag: str = "--month") -> dt.date:
+    """`value` (YYYY-MM) as the first day of that month; anything else names the flag."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise UserError(f"{flag} {value!r} is not a month; use YYYY-MM")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def date_window(

@@ -31,15 +31,15 @@ import datetime as dt
 import logging
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from common import release
-from common.errors import ExtractorError, UserError
-from common.http import fetch, session
-from common.validate import arguments_of
+from common.errors import ExtractorError
+from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows
 
@@ -271,7 +271,7 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 def month_url(month: str) -> str:
     """The download URL of the generationbreakout file of `month` (YYYY-MM)."""
-    first = _month(month)
+    first = year_month(month)
     base = os.environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
     if not base:
         raise ExtractorError(
@@ -281,36 +281,13 @@ def month_url(month: str) -> str:
     return f"{base}/generationbreakout_{tabular.MONTHS[first.month - 1]}{first.year}.csv"
 
 
-def _month(value: str) -> dt.date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise UserError(f"--month {value!r} is not a month; use YYYY-MM")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
-
-
 def pull(con: duckdb.DuckDBPyConnection, urls: list[str]) -> int:
     """Download each URL and land it through the file parsers; return the rows written.
 
     The file name (for the generation vintage) is the last part of the URL's path.
     """
-    with arguments_of(SOURCE):
-        for url in urls:
-            if not url.startswith(("http://", "https://")):
-                raise UserError(f"--url {url!r} is not an http(s) URL")
     ensure_tables(con)
-    http = session()
-    items = []
-    for url in urls:
-        shown = url.split("?", 1)[0]
-        name = shown.rstrip("/").rsplit("/", 1)[-1]
-
-        def land(url: str = url, shown: str = shown, name: str = name) -> int:
-            response = fetch(http, SOURCE, url)
-            text = tabular.decode_text(response.content, SOURCE, shown)
-            return land_text(con, text, shown, name)
-
-        items.append((f"live:{shown}", _target(name), land))
-    return tabular.import_each(con, SOURCE, items, "the download")
+    return tabular.download_each(con, SOURCE, urls, partial(land_text, con), _target)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -23,15 +23,14 @@ import datetime as dt
 import logging
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from common import release
-from common.errors import ExtractorError, UserError
-from common.http import fetch, session
-from common.validate import arguments_of
+from common.errors import ExtractorError
 from extractors import tabular
 from extractors.core import merge_rows
 
@@ -150,17 +149,8 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
 
 def pull(con: duckdb.DuckDBPyConnection, url: str) -> int:
     """Download a file in the transcribed layout and land it (one recorded load)."""
-    with arguments_of(SOURCE):
-        if not url.startswith(("http://", "https://")):
-            raise UserError(f"--url {url!r} is not an http(s) URL")
     ensure_tables(con)
-    shown = url.split("?", 1)[0]
-
-    def load() -> int:
-        text = tabular.decode_text(fetch(session(), SOURCE, url).content, SOURCE, shown)
-        return land_text(con, text, shown, shown.rsplit("/", 1)[-1])
-
-    return tabular.import_each(con, SOURCE, [(f"live:{shown}", TABLE, load)], shown)
+    return tabular.download_each(con, SOURCE, [url], partial(land_text, con), lambda name: TABLE)
 
 
 def update(con: duckdb.DuckDBPyConnection) -> int:
@@ -171,10 +161,8 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     return pull(con, url)
 
 
-def cut_snapshot(shared: Path, destination: Path) -> None:
-    """Nothing to bundle: no real NOPA table exists in `shared` (constructed test fixtures are
-    never snapshot data), so the offline build has no NOPA crush and Crush says so."""
-    log.info("snapshot: %s: no real NOPA table in %s; nothing bundled", SOURCE, shared)
+# No real NOPA table exists in ../shared/data: the offline build has no NOPA rows, Crush says so.
+cut_snapshot = tabular.bundles_nothing(SOURCE, "NOPA table")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

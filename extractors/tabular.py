@@ -23,7 +23,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from common.errors import ExtractorError
+from common.errors import ExtractorError, UserError
+from common.http import fetch, session
+from common.validate import arguments_of
 from extractors.core import recorded_load
 
 log = logging.getLogger(__name__)
@@ -247,3 +249,44 @@ def import_each(
     total, failures = land_each(con, source, items)
     raise_failures(source, failures, len(items), where)
     return total
+
+
+def download_each(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    urls: list[str],
+    land_text: Callable[[str, str, str], int],
+    target: Callable[[str], str],
+) -> int:
+    """Download each URL and land its text with `land_text(text, URL shown, file name)`, each
+    one recorded load into table `target(file name)`; return the rows written.
+
+    Every URL must be http(s) before anything is fetched. Errors name the URL without its
+    query string; the file name is the last part of its path.
+    """
+    with arguments_of(source):
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise UserError(f"--url {url!r} is not an http(s) URL")
+    http = session()
+    items = []
+    for url in urls:
+        shown = url.split("?", 1)[0]
+        name = shown.rstrip("/").rsplit("/", 1)[-1]
+
+        def land(url: str = url, shown: str = shown, name: str = name) -> int:
+            text = decode_text(fetch(http, source, url).content, source, shown)
+            return land_text(text, shown, name)
+
+        items.append((f"live:{shown}", target(name), land))
+    return import_each(con, source, items, "the download")
+
+
+def bundles_nothing(source: str, what: str) -> Callable[[Path, Path], None]:
+    """The `cut_snapshot` of a source with no real sample in ../shared/data: it bundles
+    nothing (constructed test fixtures are never snapshot data) and says so."""
+
+    def cut_snapshot(shared: Path, destination: Path) -> None:
+        log.info("snapshot: %s: no real %s in %s; nothing bundled", source, what, shared)
+
+    return cut_snapshot

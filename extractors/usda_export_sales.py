@@ -386,10 +386,9 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     return pull(con, as_of=today - dt.timedelta(days=UPDATE_LAG_DAYS))
 
 
-def cut_snapshot(shared: Path, destination: Path) -> None:
-    """Nothing to bundle: no real ESR answer exists in `shared` (constructed test fixtures are
-    never snapshot data), so the offline build has no export sales and China says so."""
-    log.info("snapshot: %s: no real ESR answer in %s; nothing bundled", SOURCE, shared)
+# No real ESR answer exists in ../shared/data: the offline build has no export sales, China
+# says so.
+cut_snapshot = tabular.bundles_nothing(SOURCE, "ESR answer")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

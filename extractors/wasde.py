@@ -39,15 +39,15 @@ import logging
 import os
 import re
 import shutil
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from common import release
-from common.errors import ExtractorError, UserError
-from common.http import fetch, session
-from common.validate import arguments_of
+from common.errors import ExtractorError
+from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows, read_seed
 
@@ -515,32 +515,10 @@ def month_url(month: dt.date) -> str:
     return f"{base.rstrip('/')}/{OCE_FILE.format(month=month)}"
 
 
-def _month(value: str) -> dt.date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise UserError(f"--month {value!r} is not a month; use YYYY-MM")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
-
-
 def pull(con: duckdb.DuckDBPyConnection, urls: list[str]) -> int:
     """Download each OCE WASDE CSV and land it; each is one recorded load. Rows written."""
-    with arguments_of(SOURCE):
-        for url in urls:
-            if not url.startswith(("http://", "https://")):
-                raise UserError(f"--url {url!r} is not an http(s) URL")
     ensure_tables(con)
-    http = session()
-    items = []
-    for url in urls:
-        shown = url.split("?", 1)[0]
-
-        def load(url: str = url, shown: str = shown) -> int:
-            data = fetch(http, SOURCE, url).content
-            text = tabular.decode_text(data, SOURCE, shown, "CSV")
-            return land_text(con, text, shown, shown.rsplit("/", 1)[-1])
-
-        items.append((f"live:{shown}", TABLE, load))
-    return tabular.import_each(con, SOURCE, items, "the download")
+    return tabular.download_each(con, SOURCE, urls, partial(land_text, con), lambda name: TABLE)
 
 
 # WASDE comes out between the 8th and the 12th; a daily run asks for a month's file from this
@@ -586,7 +564,7 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
         (destination / source_file.name).write_bytes(b"".join(kept))
         log.info("snapshot: %s: %d of %d lines", source_file.name, len(kept), len(lines))
     for text_file in sorted((folder / "text_tables").glob("*.txt")):
-        shutil.copy(text_file, destination / text_file.name)
+        shutil.copyfile(text_file, destination / text_file.name)
 
 
 def _psd_line(line: bytes) -> bool:
@@ -619,7 +597,7 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     if args.from_file:
         return import_path(con, Path(args.from_file))
     with arguments_of(SOURCE):
-        urls = list(args.url) + [month_url(_month(month)) for month in args.month]
+        urls = list(args.url) + [month_url(year_month(month)) for month in args.month]
     if not urls:
         raise ExtractorError(f"{SOURCE}: give --from-file PATH, or --month YYYY-MM / --url URL")
     return pull(con, urls)
