@@ -7,12 +7,15 @@ while nothing else holds the database for writing.
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from common.db import connect_read_only
 from common.errors import UserError
+from extractors import SOURCES
 
 COVERAGE_QUERY = """
 select
@@ -46,11 +49,27 @@ HEADERS = (
 )
 
 
-def _source_state(fresh: bool, feeds_expected: int, stale_feeds: str | None) -> str:
+@cache
+def landing_hints() -> dict[str, str]:
+    """Source name -> how to land it: set the variable its live pull needs (extractor
+    CREDENTIAL), or run its ingest command when it needs none."""
+    hints: dict[str, list[str]] = {}
+    for module_name in SOURCES:
+        extractor = importlib.import_module(module_name)
+        variable = getattr(extractor, "CREDENTIAL", None)
+        hint = f"set {variable}" if variable else f"run `cbi ingest {extractor.COMMAND}`"
+        hints.setdefault(extractor.SOURCE, []).append(hint)
+    return {source: " or ".join(hint) for source, hint in hints.items()}
+
+
+def _source_state(
+    source: str, fresh: bool, feeds_expected: int, stale_feeds: str | None, landed: bool
+) -> str:
     if fresh:
         return "fresh"
-    if not feeds_expected:
-        return "MISSING (not landed)"
+    if not feeds_expected or not landed:
+        hint = landing_hints().get(source)
+        return "MISSING (not landed)" + (f", {hint}" if hint else "")
     return f"STALE: {stale_feeds}"
 
 
@@ -120,7 +139,7 @@ def coverage_table(
                 last_date.isoformat() if last_date else "-",
                 published.isoformat() if published else "-",
                 f"{rows_in_window:,}",
-                _source_state(fresh, feeds_expected, stale_feeds),
+                _source_state(source, fresh, feeds_expected, stale_feeds, last_date is not None),
                 _bucket_state(status, pct, missing, trained),
             )
         )
@@ -133,8 +152,8 @@ def coverage_table(
     as_of = records[0][-1].isoformat() if records and records[0][-1] else "-"
     summary = [
         f"Coverage as of {as_of} (last ZL trade date): a source is fresh with rows published in "
-        "its window before it (30 days; EPA 75); a bucket is covered only when all its sources "
-        "are",
+        "its window before it (30 days; WASDE and NOPA 45, EPA 75); a bucket is covered only when "
+        "all its sources are",
         f"Buckets covered: {len(by_status['covered'])}/{len(buckets)}"
         + "".join(
             f"; {status}: {', '.join(names)}"

@@ -1,4 +1,5 @@
 {#- One row per source and feed (a market symbol, FRED series, COT market, EPA or EIA dataset,
+    USDA export sales commodity, the WASDE reports, NOPA's monthly crush,
     a bucket's tagged news articles)
     that the coverage map expects: its last period, its last publication and its rows public
     in the source's freshness window before coverage_as_of (the end of the last ZL trade
@@ -10,6 +11,10 @@
 {#- EPA publishes monthly, around the 20th of the month after: two months between updates. -#}
 {%- set monthly_window_days = 75 -%}
 {%- set eia_diesel_series = 'EMD_EPD2D_PTE_NUS_DPG' -%}
+{#- WASDE (about the 12th) and NOPA (about the 15th) publish monthly: one missed release
+    makes them stale. -#}
+{%- set usda_monthly_window_days = 45 -%}
+{%- set export_sales_commodities = ['soybeans', 'soybean_oil'] -%}
 
 with
 
@@ -54,6 +59,26 @@ expected as (
         cast(null as varchar) as bucket,
         {{ monthly_window_days }} as fresh_within_days
     from (values ('rin_prices'), ('rin_generation')) as epa_feeds (feed)
+    union all
+    {% for commodity in export_sales_commodities -%}
+        select
+            'usda_export_sales' as source,
+            '{{ commodity }}' as feed,
+            cast(null as varchar) as bucket,
+            {{ window_days }} as fresh_within_days
+        union all
+    {% endfor -%}
+    select
+        'usda_wasde' as source,
+        'reports' as feed,
+        cast(null as varchar) as bucket,
+        {{ usda_monthly_window_days }} as fresh_within_days
+    union all
+    select
+        'nopa' as source,
+        'monthly_crush' as feed,
+        cast(null as varchar) as bucket,
+        {{ usda_monthly_window_days }} as fresh_within_days
     union all
     select
         'eia' as source,
@@ -111,6 +136,27 @@ observed as (
         vintage_month as period_date,
         available_at
     from {{ ref('stg_epa_rin__rin_generation') }}
+    union all
+    select
+        'usda_export_sales' as source,
+        commodity as feed,
+        week_ending_date as period_date,
+        available_at
+    from {{ ref('stg_usda_export_sales__weekly_exports') }}
+    union all
+    select
+        'usda_wasde' as source,
+        'reports' as feed,
+        report_month as period_date,
+        available_at
+    from {{ ref('stg_usda_wasde__estimates') }}
+    union all
+    select
+        'nopa' as source,
+        'monthly_crush' as feed,
+        report_month as period_date,
+        available_at
+    from {{ ref('stg_nopa__monthly_crush') }}
     union all
     select
         'eia' as source,

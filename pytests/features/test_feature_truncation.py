@@ -8,6 +8,9 @@ coverage table reads the market-derived buckets as trained (partial: only future
 A second pair of builds (2020-2021) does the same with the bundled EPA, EIA, FRED and CFTC
 files landed too, and constructed news articles (the extractor tests' feeds: no real article is
 in our data, and none of these goes into the snapshot), cut at their publication instants.
+A third pair (2024) lands the bundled WASDE reports with constructed USDA export sales and
+NOPA tables (no real sample of either exists; written to the test's folder, never to the
+snapshot), cut between the start of a month and its WASDE, ESR and NOPA releases.
 """
 
 from __future__ import annotations
@@ -21,11 +24,23 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 import pytest
+from constructed_fundamentals import write_esr, write_nopa
 
 from cbi.dbt import run_dbt
 from cbi.status import render_status
 from common.paths import SNAPSHOT_DIR
-from extractors import cftc, databento, eia, epa_rin, farm_policy_news, farmdoc_daily, fred
+from extractors import (
+    cftc,
+    databento,
+    eia,
+    epa_rin,
+    farm_policy_news,
+    farmdoc_daily,
+    fred,
+    nopa,
+    usda_export_sales,
+    wasde,
+)
 from extractors.core import connect
 
 SNAPSHOT_FILES = (
@@ -157,7 +172,7 @@ def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
     assert "2024-12-31" in crush_line and " fresh " in crush_line
     assert crush_line.rstrip().endswith("partial 33 % (missing nopa, usda_wasde)")
     # no article landed: the bucket is reported, never filled
-    assert "STALE: tariff-tagged articles (last none)" in tariff_line
+    assert "MISSING (not landed)" in tariff_line
     assert tariff_line.rstrip().endswith("not trained")
     assert "Buckets covered: 0/8; partial: crush 33 %" in text
     assert "Trained (required sources fresh): 7/8; not trained: tariff" in text
@@ -227,11 +242,79 @@ def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tu
 def test_fundamentals_features_up_to_cut_do_not_change_with_later_data(
     built_fundamentals_databases: tuple[Path, Path], mart: str
 ) -> None:
-    full_db, cut_db = built_fundamentals_databases
-    full, cut = (_mart(db, mart, FUNDAMENTALS_CUT) for db in (full_db, cut_db))
+    _assert_unchanged(built_fundamentals_databases, mart, FUNDAMENTALS_CUT, FUNDAMENTALS_FEATURES)
 
+
+def _assert_unchanged(
+    databases: tuple[Path, Path], mart: str, cut_date: dt.date, features: dict[str, tuple]
+) -> None:
+    full, cut = (_mart(db, mart, cut_date) for db in databases)
     # the features are there on the cut date (the check is not vacuous) ...
-    last = cut[cut["trade_date"] == pd.Timestamp(FUNDAMENTALS_CUT)]
-    assert len(last) == 1 and last[list(FUNDAMENTALS_FEATURES[mart])].notna().all(axis=None)
+    last = cut[cut["trade_date"] == pd.Timestamp(cut_date)]
+    assert len(last) == 1 and last[list(features[mart])].notna().all(axis=None)
     # ... and identical whether or not later data exist
     pd.testing.assert_frame_equal(full, cut, check_exact=True)
+
+
+# On 2024-07-08 the July WASDE (the 12th), the export sales of the week ending July 4 (out
+# Friday the 12th: Independence Day week) and NOPA's June figures (the 15th) are not public
+# yet; a value joined on the month or week it describes would show in the full build only.
+AG_BARS = ("glbx-mdp3-20240101-20241231.ohlcv-1h.dbn.zst",)
+AG_CUT = dt.date(2024, 7, 8)
+AG_TABLES = ("raw.usda_wasde", "raw.usda_export_sales", "raw.nopa_crush")
+AG_FEATURES = {
+    "feat_crush_daily": (
+        "us_soybean_oil_stocks_to_use_pct",
+        "us_soybean_oil_stocks_to_use_revision_pp",
+        "us_soybean_oil_biofuel_use_million_lb",
+        "us_soybean_oil_biofuel_use_revision_million_lb",
+        "brazil_soybean_production_million_mt",
+        "brazil_soybean_production_revision_million_mt",
+        "argentina_soybean_production_million_mt",
+        "nopa_crush_million_bu",
+        "nopa_crush_yoy_pct",
+        "nopa_soybean_oil_stocks_million_lb",
+        "nopa_soybean_oil_stocks_yoy_pct",
+        "nopa_oil_yield_lb_per_bu",
+    ),
+    "feat_china_daily": tuple(
+        f"china_{commodity}_{feature}"
+        for commodity in ("soybean", "soybean_oil")
+        for feature in (
+            "net_sales_mt",
+            "net_sales_4w_mt",
+            "exports_4w_mt",
+            "exports_4w_share_pct",
+            "exports_4w_vs_year_ago_mt",
+            "net_sales_4w_vs_year_ago_mt",
+            "outstanding_sales_share_pct",
+        )
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def built_ag_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("truncation_ag")
+    write_esr(tmp / "esr", dt.date(2023, 1, 5), dt.date(2024, 12, 26))
+    table = write_nopa(tmp / "nopa", dt.date(2023, 1, 1), dt.date(2024, 11, 1))
+    files = ((usda_export_sales, tmp / "esr"), (nopa, table))
+    return _full_and_cut(tmp, AG_BARS, AG_CUT, (wasde,), AG_TABLES, files)
+
+
+@pytest.mark.parametrize("mart", AG_FEATURES)
+def test_usda_and_nopa_features_up_to_cut_do_not_change_with_later_data(
+    built_ag_databases: tuple[Path, Path], mart: str
+) -> None:
+    _assert_unchanged(built_ag_databases, mart, AG_CUT, AG_FEATURES)
+
+
+def test_status_names_what_the_china_and_crush_buckets_miss(
+    built_fundamentals_databases: tuple[Path, Path],
+) -> None:
+    # no export sales, NOPA or WASDE in that build: each is MISSING with what to set or run
+    text = render_status(built_fundamentals_databases[0])
+    state = {tuple(line.split()[:2]): line for line in text.splitlines() if line.strip()}
+    assert "MISSING (not landed), set USDA_FAS_API_KEY" in state[("china", "usda_export_sales")]
+    assert "MISSING (not landed), set NOPA_URL" in state[("crush", "nopa")]
+    assert "MISSING (not landed), run `cbi ingest wasde`" in state[("crush", "usda_wasde")]

@@ -1,3 +1,14 @@
+{%- set export_sales_columns = [] -%}
+{%- for commodity in ['soybean', 'soybean_oil'] -%}
+    {%- for feature in [
+        'net_sales_mt', 'net_sales_4w_mt', 'exports_4w_mt', 'exports_4w_share_pct',
+        'exports_4w_vs_year_ago_mt', 'net_sales_4w_vs_year_ago_mt', 'outstanding_sales_share_pct'
+    ] -%}
+        {%- do export_sales_columns.append('china_' ~ commodity ~ '_' ~ feature) -%}
+    {%- endfor -%}
+{%- endfor -%}
+{%- do export_sales_columns.append('export_sales_age_days') %}
+
 with
 
 panel as (
@@ -27,6 +38,25 @@ with_news as (
 
 ),
 
+export_sales as (
+
+    select * from {{ ref('int_export_sales_joined_asof') }}
+
+),
+
+with_export_sales as (
+
+    select
+        with_news.*,
+        {%- for column in export_sales_columns %}
+            export_sales.{{ column }},
+        {%- endfor %}
+        export_sales.export_sales_available_at
+    from with_news
+    left join export_sales on with_news.trade_date = export_sales.trade_date
+
+),
+
 features as (
 
     select
@@ -52,11 +82,18 @@ features as (
         china_article_tone_7d,
         china_article_tone_30d,
 
+        -- USDA export sales to China (weekly): soybeans and soybean oil, metric tons, percent
+        {%- for column in export_sales_columns %}
+            {{ column }},
+        {%- endfor %}
+
         -- provenance
         hg_age_days,
-        greatest(hg_available_at, zs_available_at, china_news_available_at) as available_at
+        greatest(
+            hg_available_at, zs_available_at, china_news_available_at, export_sales_available_at
+        ) as available_at
 
-    from with_news
+    from with_export_sales
 
 )
 

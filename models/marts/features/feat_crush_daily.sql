@@ -1,3 +1,14 @@
+{%- set wasde_columns = [
+    'us_soybean_oil_stocks_to_use_pct', 'us_soybean_oil_stocks_to_use_revision_pp',
+    'us_soybean_oil_biofuel_use_million_lb', 'us_soybean_oil_biofuel_use_revision_million_lb',
+    'brazil_soybean_production_million_mt', 'brazil_soybean_production_revision_million_mt',
+    'argentina_soybean_production_million_mt', 'argentina_soybean_production_revision_million_mt'
+] -%}
+{%- set nopa_columns = [
+    'nopa_crush_million_bu', 'nopa_crush_yoy_pct', 'nopa_soybean_oil_stocks_million_lb',
+    'nopa_soybean_oil_stocks_yoy_pct', 'nopa_oil_yield_lb_per_bu'
+] -%}
+
 with
 
 panel as (
@@ -18,6 +29,36 @@ crush_values as (
         greatest(zl_age_days, zm_age_days, zs_age_days) as crush_inputs_max_age_days,
         greatest(zl_available_at, zm_available_at, zs_available_at) as available_at
     from panel
+
+),
+
+wasde as (
+
+    select * from {{ ref('int_wasde_estimates_joined_asof') }}
+
+),
+
+nopa as (
+
+    select * from {{ ref('int_nopa_crush_joined_asof') }}
+
+),
+
+with_fundamentals as (
+
+    select
+        crush_values.* exclude (available_at),
+        {%- for column in wasde_columns %}
+            wasde.{{ column }},
+        {%- endfor %}
+        {%- for column in nopa_columns %}
+            nopa.{{ column }},
+        {%- endfor %}
+        greatest(crush_values.available_at, wasde.wasde_available_at, nopa.nopa_available_at)
+            as available_at
+    from crush_values
+    left join wasde on crush_values.trade_date = wasde.trade_date
+    left join nopa on crush_values.trade_date = nopa.trade_date
 
 ),
 
@@ -52,11 +93,17 @@ features as (
         {{ rolling_zscore('oil_share', 63) }} as oil_share_zscore_63d,
         {{ rolling_zscore('oil_share', 252) }} as oil_share_zscore_252d,
 
+        -- USDA WASDE / PSD (monthly): U.S. soybean oil balance, South American soybean crops;
+        -- NOPA members' monthly crush and soybean oil stocks
+        {%- for column in wasde_columns + nopa_columns %}
+            {{ column }},
+        {%- endfor %}
+
         -- provenance
         crush_inputs_max_age_days,
         available_at
 
-    from crush_values
+    from with_fundamentals
 
 )
 
