@@ -76,9 +76,7 @@ def test_real_slice_lands_bars_in_exchange_units(con, tmp_path: Path) -> None:
 
 def test_instrument_follows_the_symbol_mapping_of_the_day(con, tmp_path: Path) -> None:
     # GIVEN the real slice, whose metadata moves ZL.v.0 to contract 752937 on 2024-06-24
-    databento.import_path(
-        con, _folder(tmp_path, "b", {REAL_SLICE.name: REAL_SLICE.read_bytes()})
-    )
+    databento.import_path(con, _folder(tmp_path, "b", {REAL_SLICE.name: REAL_SLICE.read_bytes()}))
     # THEN bars of 2024-06-21 (UTC) carry the old contract and bars of 2024-06-24 the new one
     by_day = dict(
         con.execute(
