@@ -1,15 +1,22 @@
 """`make bench-forecast`: walk-forward scores per horizon for every member vs the yardsticks.
 
-Reads forecasts.zl_backtest_metrics from the database (built by `cbi build` with the fast
-profile, or `cbi backtest --start 2015-01-01 --end 2024-12-31 --profile full` for the full
-2015-2024 record) and prints the window it actually covers, so a short run is never mistaken
-for the full one.
+Reads forecasts.zl_backtest from the database (built by `cbi build` with the fast profile, or
+`cbi backtest --start 2015-01-01 --end 2024-12-31 --profile full` for the full 2015-2024
+record) and prints the window it actually covers, so a short run is never mistaken for the
+full one. Per horizon: every member's pinball in cents/lb and relative to the as-of price,
+coverage and MAE; then per as-of year and overall, the ensemble against the better random walk
+with a moving-block bootstrap interval of the gain (blocks of h trading days, as daily h-day
+outcomes overlap). A gain whose interval includes zero is printed as "no significant gain".
 """
 
 from __future__ import annotations
 
 import duckdb
+import numpy as np
+import pandas as pd
 
+from cbi.training.ensemble import YARDSTICKS
+from cbi.training.metrics import block_bootstrap_gain, mean_pinball
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db
@@ -18,63 +25,171 @@ TARGET_GAIN = 0.10
 
 
 def run(db: str | None = None, source_dir: str | None = None) -> int:
-    """Print the table and a verdict; returns 0 (the numbers, not the exit code, are the result)."""
+    """Print the tables and a verdict; returns 0 (the numbers are the result, not the code)."""
     path = resolve_db(db)
     con = connect_read_only(path, "bench forecast")
     try:
-        metrics = con.sql(
-            "select * from forecasts.zl_backtest_metrics where year = 'all' order by pinball"
+        backtest = con.sql(
+            "select as_of_date, horizon, member, p10, p50, p90, actual, close "
+            "from forecasts.zl_backtest where actual is not null"
         ).df()
-        order = [
-            row[0]
-            for row in con.sql(
-                "select horizon from reference.horizons order by trading_days"
+        days = dict(
+            con.sql(
+                "select horizon, trading_days from reference.horizons order by trading_days"
             ).fetchall()
-        ]
-        window = con.sql(
-            "select min(as_of_date), max(as_of_date) from forecasts.zl_backtest "
-            "where member = 'ensemble' and actual is not null"
-        ).fetchone()
+        )
     except duckdb.CatalogException as exc:
         raise UserError(
             f"bench forecast: {path} has no backtest yet; run `make bench-forecast`"
         ) from exc
     finally:
         con.close()
-    print(f"Walk-forward window scored: {window[0]:%Y-%m-%d} .. {window[1]:%Y-%m-%d} ({path})")
-    verdicts = []
-    for horizon in order:
-        group = metrics[metrics["horizon"] == horizon]
-        if "ensemble" not in set(group["member"]):
-            continue
-        print(f"\n{horizon}: {'member':<18}{'pinball':>9}{'cover80':>9}{'mae_p50':>9}{'n':>6}")
-        for row in group.itertuples():
-            print(
-                f"    {row.member:<18}{row.pinball:9.3f}{row.coverage_80:9.1%}"
-                f"{row.mae_p50:9.3f}{row.n:6d}"
-            )
-        by_member = group.set_index("member")["pinball"]
-        best_rw = min(
-            by_member.get("rw_empirical", float("inf")), by_member.get("rw_vol", float("inf"))
-        )
-        rel = by_member["ensemble"] / best_rw - 1
-        print(f"    ensemble vs better yardstick: {rel:+.1%} pinball")
-        verdicts.append(
-            (horizon, rel, float(group.set_index("member").loc["ensemble", "coverage_80"]))
-        )
+    ensemble = backtest[backtest["member"] == "ensemble"]
+    if ensemble.empty:
+        raise UserError(f"bench forecast: {path} has no scored ensemble row; run a backtest")
     print(
-        "\nVerdict (target: >= 10 % lower pinball than the better random walk at 1m/3m/6m, "
-        "never worse at 1w, coverage 75-85 %):"
+        f"Walk-forward window scored: {ensemble['as_of_date'].min():%Y-%m-%d} .. "
+        f"{ensemble['as_of_date'].max():%Y-%m-%d} ({path})"
     )
-    for horizon, rel, coverage in verdicts:
-        if horizon == order[0] and rel <= 0:
-            skill = f"not worse than the better random walk ({rel:+.1%}; target met)"
-        elif rel <= -TARGET_GAIN:
-            skill = f"beats the better random walk by {-rel:.1%} (target met)"
-        elif rel < 0:
-            skill = f"better than the better random walk by only {-rel:.1%} (short of 10 %)"
-        else:
-            skill = f"WORSE than the better random walk by {rel:.1%}; it leans on the yardsticks"
+    print(
+        "pinball: mean over P10/P50/P90 in cents/lb, and as % of the as-of price (a 60 c/lb\n"
+        "year does not weigh twice a 30 c/lb one). gain: ensemble vs the random walk with the\n"
+        "lower pinball in that period, 95 % moving-block bootstrap interval (blocks of h\n"
+        "trading days); an interval that includes 0 is no significant gain."
+    )
+    scored = with_losses(backtest)
+    verdicts = []
+    for horizon, horizon_days in days.items():
+        rows = scored[scored["horizon"] == horizon]
+        if "ensemble" not in set(rows["member"]) or not set(YARDSTICKS) & set(rows["member"]):
+            continue
+        print(f"\n{horizon}:")
+        print(member_table(rows).to_string(index=False))
+        table = gain_table(rows, horizon_days)
+        print(format_gains(table).to_string(index=False))
+        verdicts.append((horizon, table.iloc[-1]))
+    print(
+        "\nVerdict (target: >= 10 % lower pinball than the better random walk at 1m/3m/6m "
+        "with the interval excluding 0, never worse at 1w, coverage 75-85 %):"
+    )
+    for horizon, overall in verdicts:
+        coverage = overall["coverage_80"]
         band = "in range" if 0.75 <= coverage <= 0.85 else "OUT of range"
-        print(f"  {horizon}: ensemble {skill}; 80 % band coverage {coverage:.1%} ({band})")
+        print(
+            f"  {horizon}: ensemble {skill(overall, horizon == verdicts[0][0])}; "
+            f"80 % band coverage {coverage:.1%} ({band})"
+        )
     return 0
+
+
+def with_losses(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Scored rows with `loss` (mean pinball, cents/lb), `loss_pct` (loss / close) and
+    `inside` (actual within P10-P90), dates as timestamps, year as text."""
+    rows = backtest.copy()
+    rows["as_of_date"] = pd.to_datetime(rows["as_of_date"])
+    rows["year"] = rows["as_of_date"].dt.year.astype(str)
+    rows["loss"] = mean_pinball(rows)
+    rows["loss_pct"] = rows["loss"] / rows["close"]
+    rows["inside"] = (rows["actual"] >= rows["p10"]) & (rows["actual"] <= rows["p90"])
+    return rows
+
+
+def member_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One horizon's members over the whole window, best pinball first (printable)."""
+    table = (
+        rows.assign(error=(rows["actual"] - rows["p50"]).abs())
+        .groupby("member")
+        .agg(
+            pinball=("loss", "mean"),
+            pinball_pct=("loss_pct", "mean"),
+            cover80=("inside", "mean"),
+            mae_p50=("error", "mean"),
+            n=("loss", "size"),
+        )
+    )
+    table = table.sort_values("pinball").reset_index()
+    return table.assign(
+        pinball=table["pinball"].map("{:.3f}".format),
+        pinball_pct=table["pinball_pct"].map("{:.2%}".format),
+        cover80=table["cover80"].map("{:.1%}".format),
+        mae_p50=table["mae_p50"].map("{:.3f}".format),
+    ).rename(columns={"pinball": "pinball c/lb", "pinball_pct": "% of price"})
+
+
+def gain_table(rows: pd.DataFrame, horizon_days: int) -> pd.DataFrame:
+    """Ensemble vs the better random walk per as-of year and over all years (last row).
+
+    Paired on the as-of dates both were scored; the better random walk is the one with the
+    lower mean pinball in that period (chosen after the fact, which favours the random walk).
+    Columns: year, n, pinball, pinball_pct, coverage_80, yardstick, yardstick_pinball, gain,
+    low, high, label.
+    """
+    wide = rows.pivot_table(
+        index=["as_of_date", "year"], columns="member", values=["loss", "loss_pct", "inside"]
+    )
+    members = [m for m in YARDSTICKS if m in wide["loss"].columns]
+    wide = wide[wide["loss"][["ensemble", *members]].notna().all(axis=1)].sort_index()
+    periods = [(year, group) for year, group in wide.groupby(level="year", sort=True)]
+    out = []
+    for year, group in [*periods, ("all", wide)]:
+        losses = group["loss"]
+        yardstick = losses[members].mean().idxmin()
+        gain = block_bootstrap_gain(
+            losses["ensemble"].to_numpy(), losses[yardstick].to_numpy(), horizon_days
+        )
+        out.append(
+            {
+                "year": year,
+                "n": gain.n,
+                "pinball": losses["ensemble"].mean(),
+                "pinball_pct": group["loss_pct"]["ensemble"].mean(),
+                "coverage_80": group["inside"]["ensemble"].astype(float).mean(),
+                "yardstick": yardstick,
+                "yardstick_pinball": losses[yardstick].mean(),
+                "gain": gain.gain,
+                "low": gain.low,
+                "high": gain.high,
+                "label": gain.label,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def format_gains(table: pd.DataFrame) -> pd.DataFrame:
+    """The gain table as printed: one line per year and `all`."""
+    interval = [
+        "" if np.isnan(low) else f"[{low:+.1%}, {high:+.1%}]"
+        for low, high in zip(table["low"], table["high"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "year": table["year"],
+            "n": table["n"],
+            "ensemble c/lb": table["pinball"].map("{:.3f}".format),
+            "% of price": table["pinball_pct"].map("{:.2%}".format),
+            "cover80": table["coverage_80"].map("{:.1%}".format),
+            "better RW": table["yardstick"],
+            "RW c/lb": table["yardstick_pinball"].map("{:.3f}".format),
+            "gain": table["gain"].map("{:+.1%}".format),
+            "95 % interval": interval,
+            "": table["label"],
+        }
+    )
+
+
+def skill(overall: pd.Series, shortest: bool) -> str:
+    """The verdict on one horizon's overall row of `gain_table`."""
+    gain, label = overall["gain"], overall["label"]
+    interval = (
+        ""
+        if np.isnan(overall["low"])
+        else f", interval [{overall['low']:+.1%}, {overall['high']:+.1%}]"
+    )
+    said = f"{gain:+.1%} vs the better random walk ({label}{interval})"
+    if gain > 0:
+        return f"WORSE: {said}; it leans on the yardsticks"
+    if shortest:
+        return f"not worse: {said}; target met"
+    if gain <= -TARGET_GAIN and label == "significant gain":
+        return f"{said}; target met"
+    return f"{said}; target not met"
