@@ -58,7 +58,9 @@ def landing_hints() -> dict[str, str]:
         extractor = importlib.import_module(module_name)
         variable = getattr(extractor, "CREDENTIAL", None)
         hint = f"set {variable}" if variable else f"run `cbi ingest {extractor.COMMAND}`"
-        hints.setdefault(extractor.SOURCE, []).append(hint)
+        # the coverage map may name one source for several extractors (news: both sites)
+        source = getattr(extractor, "COVERAGE_SOURCE", extractor.SOURCE)
+        hints.setdefault(source, []).append(hint)
     return {source: " or ".join(hint) for source, hint in hints.items()}
 
 

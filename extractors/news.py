@@ -643,7 +643,8 @@ def ingest(con: duckdb.DuckDBPyConnection, site: Site, args: argparse.Namespace)
 def bind(site: Site, namespace: dict) -> None:
     """Give a site's module the extractor contract of extractors/__init__.py: its names
     (SOURCE, COMMAND, TABLE, KEY, HELP, DESCRIPTION, CREDENTIAL) and functions bound to
-    `site`. The feeds are public: CREDENTIAL None, so `cbi daily` always calls update()."""
+    `site`. The feeds are public: CREDENTIAL None, so `cbi daily` always calls update().
+    COVERAGE_SOURCE: both sites are source `news` of seed bucket_sources."""
 
     def ingest_site(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         return ingest(con, site, args)
@@ -665,6 +666,7 @@ def bind(site: Site, namespace: dict) -> None:
         HELP=site.help,
         DESCRIPTION=site.description,
         CREDENTIAL=None,
+        COVERAGE_SOURCE="news",
         add_arguments=add_arguments,
         ingest=ingest_site,
         import_path=import_site,

@@ -171,8 +171,10 @@ def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
     tariff_line = next(line for line in text.splitlines() if line.startswith("tariff "))
     assert "2024-12-31" in crush_line and " fresh " in crush_line
     assert crush_line.rstrip().endswith("partial 33 % (missing nopa, usda_wasde)")
-    # no article landed: the bucket is reported, never filled
-    assert "MISSING (not landed)" in tariff_line
+    # no article landed: the bucket is reported, never filled, saying how to land articles
+    assert "MISSING (not landed), run `cbi ingest farm-policy-news` or run `cbi ingest " in (
+        tariff_line
+    )
     assert tariff_line.rstrip().endswith("not trained")
     assert "Buckets covered: 0/8; partial: crush 33 %" in text
     assert "Trained (required sources fresh): 7/8; not trained: tariff" in text
