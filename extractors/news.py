@@ -121,6 +121,22 @@ class Site:
         )
 
 
+FARM_POLICY_NEWS = Site(
+    source="farm_policy_news",
+    command="farm-policy-news",
+    title="Farm Policy News",
+    host="farmpolicynews.illinois.edu",
+    feed_url="https://farmpolicynews.illinois.edu/feed/",
+)
+FARMDOC_DAILY = Site(
+    source="farmdoc_daily",
+    command="farmdoc-daily",
+    title="farmdoc daily",
+    host="farmdocdaily.illinois.edu",
+    feed_url="https://farmdocdaily.illinois.edu/feed",
+)
+
+
 def ddl(site: Site) -> str:
     return f"""
 create schema if not exists raw;
@@ -659,6 +675,7 @@ def bind(site: Site, namespace: dict) -> None:
         cut_snapshot(site, shared, destination)
 
     namespace.update(
+        SITE=site,
         SOURCE=site.source,
         COMMAND=site.command,
         TABLE=site.table,
