@@ -233,10 +233,10 @@ def _names(values: list[str]) -> list[str]:
 
 @dataclass
 class Parsed:
-    """Dated rows of one feed or page, and the articles rejected for having no date."""
+    """Dated rows of one feed or page, and the articles rejected (no date, link or title)."""
 
     rows: pd.DataFrame
-    undated: list[tuple[str, str]]  # (which article, why it was rejected)
+    rejected: list[tuple[str, str]]  # (which article, why): undated, or no link or title
     links: dict[str, str] = field(default_factory=dict)  # article_url -> the link as given
 
 
@@ -271,18 +271,19 @@ def parse_feed(data: bytes, site: Site, where: str) -> Parsed:
         raise ExtractorError(
             f"{site.source}: {where} is the feed of {channel_host}, not of {site.host}"
         )
-    records, undated, links = [], [], {}
+    records, rejected, links = [], [], {}
     for position, entry in enumerate(feed.entries, start=1):
         link = entry.get("link", "").strip()
         title = " ".join(entry.get("title", "").split())
         name = f"item {position} ({link or title or 'no link'})"
+        stamp, shown = entry.get("published_parsed"), entry.get("published")
+        reason = None
         if not link or not title:
-            raise ExtractorError(f"{site.source}: {where}: {name} has no link or no title")
-        stamp = entry.get("published_parsed")
-        if stamp is None:
-            shown = entry.get("published")
+            reason = "no link or no title"
+        elif stamp is None:
             reason = f"pubDate {shown!r}, not a date" if shown else "no pubDate"
-            undated.append((f"{where}: {name}", _undated(site, f"{where}: {name} has {reason}")))
+        if reason:
+            rejected.append((f"{where}: {name}", _rejected(site, f"{where}: {name} has {reason}")))
             continue
         content = entry.get("content") or []
         links[canonical_url(link)] = link
@@ -300,10 +301,10 @@ def parse_feed(data: bytes, site: Site, where: str) -> Parsed:
                 "from_page": False,
             }
         )
-    return Parsed(_frame(records), undated, links)
+    return Parsed(_frame(records), rejected, links)
 
 
-def _undated(site: Site, what: str) -> str:
+def _rejected(site: Site, what: str) -> str:
     return (
         f"{site.source}: {what}; rejected, not landed (an article is never stamped with the "
         "load time)"
@@ -363,7 +364,7 @@ def parse_page(data: bytes, site: Site, where: str, url: str | None = None) -> P
     if published is None:
         name = f"{where} ({canonical_url(link)})"
         reason = "no publication date (article:published_time or time.published)"
-        return Parsed(_frame([]), [(name, _undated(site, f"{name} has {reason}"))])
+        return Parsed(_frame([]), [(name, _rejected(site, f"{name} has {reason}"))])
     body = next(
         (soup.select_one(s) for s in BODY_SELECTORS if soup.select_one(s) is not None), soup.body
     )
@@ -476,7 +477,8 @@ def land_document(
     window: str | None = None,
 ) -> Parsed | None:
     """Read and land one feed page or article page as one recorded load, then record each
-    undated article of it as a failed load of its own (the reason in ops.load_log). Returns
+    rejected article of it (undated, or without link or title) as a failed load of its own
+    (the reason in ops.load_log). Returns
     what was read, or None when the document itself failed (nothing of it landed)."""
     parsed: list[Parsed] = []
 
@@ -488,7 +490,7 @@ def land_document(
         return None
     rejected = [
         (f"rejected: {name}", site.table, lambda m=message: _reject(m))
-        for name, message in parsed[0].undated
+        for name, message in parsed[0].rejected
     ]
     outcome.run(con, site.source, rejected)
     return parsed[0]
@@ -501,7 +503,7 @@ def _parser(path: Path) -> Callable[[bytes, Site, str], Parsed]:
 def import_path(con: duckdb.DuckDBPyConnection, site: Site, path: Path) -> int:
     """Import saved feed XML (.xml, .rss) and article pages (.html, .htm): a file or a folder
     of them, feeds first. Each file is one recorded load; every dated article lands, then one
-    error names each bad file and each rejected (undated) article."""
+    error names each bad file and each rejected (e.g. undated) article."""
     ensure_tables(con, site)
     files = files_to_import(path, site.source, FEED_SUFFIXES + PAGE_SUFFIXES)
     files.sort(key=lambda f: (f.name.lower().endswith(PAGE_SUFFIXES), f.name))
@@ -527,7 +529,7 @@ def pull(
     the last (HTTP 404), brings no new article, or reaches articles published before
     `since`. With `articles`, each item's page is read too. Each feed page and each article
     page is one recorded load; a failed feed page stops the paging (the pages before it stay
-    landed), a failed article page or an undated item does not. Then one error names every
+    landed), a failed article page or a rejected item does not. Then one error names every
     failure."""
     url = (feed_url or os.environ.get(site.url_variable) or site.feed_url).strip()
     with arguments_of(site.source):

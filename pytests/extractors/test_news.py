@@ -122,6 +122,15 @@ def test_an_undated_item_is_rejected_and_logged_never_stamped_now(con, tmp_path:
     assert "constructed-trade-representative" in log[1][0] and log[1][3] in message
 
 
+def test_an_item_without_a_link_is_rejected_alone(con, tmp_path: Path) -> None:
+    text = FPN_FEED.read_text().replace(
+        "<link>https://farmpolicynews.illinois.edu/2021/05/constructed-trade-deals/</link>", ""
+    )
+    with pytest.raises(ExtractorError, match=r"item 3 \(Constructed: Farm Groups.*no link"):
+        farm_policy_news.import_path(con, _saved(tmp_path, "nolink.xml", text.encode()))
+    assert len(rows(con, farm_policy_news.TABLE)) == 2
+
+
 def test_an_undated_article_page_is_rejected(con, tmp_path: Path) -> None:
     html = FPN_ARTICLE.read_text()
     html = html.replace('property="article:published_time"', "")
