@@ -1,11 +1,13 @@
 """Conformal band calibration and the L2 ensemble, both from past walk-forward errors only.
 
 At an as-of date d, a member's "past" is its predictions whose target date is on or before d
-(the outcome was public). Rows are per horizon and sorted by as-of date, so target dates are
-increasing and that past is always a prefix found with a binary search.
+(the outcome was public), selected with that mask, never by row position: a prefix of rows in
+as-of order holds only known outcomes only while target dates increase with as-of dates.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -35,13 +37,13 @@ def track_record(min_history: int, horizon_days: int) -> int:
     return max(min_history, 2 * horizon_days)
 
 
-def _past_counts(frame: pd.DataFrame) -> np.ndarray:
-    """For each row, how many earlier rows of the same series had a known outcome by its date."""
+def _past_rows(frame: pd.DataFrame) -> Iterator[np.ndarray]:
+    """For each row, the positions (in `frame`'s order) of the rows of the same series whose
+    outcome was public by its as-of date: target_date <= as_of_date (an unknown target never)."""
     targets = frame["target_date"].to_numpy(dtype="datetime64[ns]")
-    known = np.where(np.isnat(targets), np.datetime64("2262-01-01"), targets)
-    return np.searchsorted(
-        np.sort(known), frame["as_of_date"].to_numpy(dtype="datetime64[ns]"), side="right"
-    )
+    known = ~np.isnat(targets)
+    for as_of in frame["as_of_date"].to_numpy(dtype="datetime64[ns]"):
+        yield np.flatnonzero(known & (targets <= as_of))
 
 
 def calibrate(
@@ -56,10 +58,9 @@ def calibrate(
     frame = frame.sort_values("as_of_date").reset_index(drop=True)
     y = frame["target_log_return"].to_numpy()
     scores = np.maximum(frame["p10"].to_numpy() - y, y - frame["p90"].to_numpy())
-    counts = _past_counts(frame)
     adjust = np.zeros(len(frame))
-    for i, k in enumerate(counts):
-        past = scores[max(0, k - window) : k]
+    for i, rows in enumerate(_past_rows(frame)):
+        past = scores[rows[-window:]]
         past = past[~np.isnan(past)]
         if len(past) >= min_history:
             level = min(1.0, np.ceil((len(past) + 1) * coverage) / len(past))
@@ -95,12 +96,11 @@ def relative_past_loss(
     frame = frame.sort_values("as_of_date")
     losses = row_losses(frame)
     ref = reference.reindex(frame["as_of_date"]).to_numpy()
-    counts = _past_counts(frame)
     ratio = np.full(len(frame), np.nan)
     scored = np.zeros(len(frame))
-    for i, k in enumerate(counts):
-        lo = max(0, k - window)
-        ratio[i], scored[i] = loss_ratio(losses[lo:k], ref[lo:k], min_history)
+    for i, rows in enumerate(_past_rows(frame)):
+        rows = rows[-window:]
+        ratio[i], scored[i] = loss_ratio(losses[rows], ref[rows], min_history)
     return pd.DataFrame({"ratio": ratio, "n": scored}, index=frame.index)
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from cbi.training import QUANTILE_COLUMNS
 from cbi.training.ensemble import calibrate, combine, evidence_window
+from cbi.training.pipeline import calibrated_ensemble, calibrated_members
 
 MEMBERS = (("rw_vol", 0.0, 0.013), ("rw_empirical", 0.0, 0.03), ("model", 0.01, 0.013))
 
@@ -111,3 +116,120 @@ def test_calibration_uses_only_outcomes_known_at_each_date():
     changed = calibrate(later, window=252, min_history=10)
     bands = ["p10", "p90"]
     pd.testing.assert_frame_equal(out.loc[:104, bands], changed.loc[:104, bands])
+
+
+# The backtest assembly of cbi.training.pipeline (assemble_backtest): member bands, L2 weights,
+# the ensemble and its last band, on a constructed pool of two horizons.
+HORIZON_DAYS = {"1w": 5, "1m": 21}
+ASSEMBLY = SimpleNamespace(min_history=20, ensemble_calibration_window=150, independent_outcomes=4)
+
+
+def constructed_pool(periods: int = 500, long_every: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """constructed_pool: (members, facts) for 1w and 1m on business days: the two yardsticks,
+    a biased `lightgbm`, a too-narrow `timeseries` and `meta_l1`, synthetic outcomes. With
+    `long_every`, every such row's target date is 40 days out instead of h (target dates not
+    in as-of order: what a selection by row position gets wrong)."""
+    rng = np.random.default_rng(21)
+    dates = pd.bdate_range("2019-01-01", periods=periods)
+    members, facts = [], []
+    for horizon, days in HORIZON_DAYS.items():
+        scale = 0.01 * np.sqrt(days)
+        target_dates = dates + pd.offsets.BDay(days)
+        if long_every:
+            target_dates = target_dates.where(
+                np.arange(periods) % long_every != 0, dates + pd.offsets.BDay(40)
+            )
+        facts.append(
+            pd.DataFrame(
+                {
+                    "as_of_date": dates,
+                    "horizon": horizon,
+                    "target_date": target_dates,
+                    "target_log_return": rng.normal(0, scale, periods),
+                }
+            )
+        )
+        spec = (
+            ("rw_vol", 0.0, 1.3),
+            ("rw_empirical", 0.0, 2.0),
+            ("lightgbm", 0.3, 1.0),
+            ("timeseries", 0.0, 0.5),
+            ("meta_l1", -0.1, 1.2),
+        )
+        for member, centre, spread in spec:
+            members.append(
+                pd.DataFrame(
+                    {
+                        "as_of_date": dates,
+                        "target_date": target_dates,
+                        "horizon": horizon,
+                        "member": member,
+                        "fold": -1 if member.startswith("rw_") else 0,
+                        "cutoff": dates[0],
+                        "fit_id": None,
+                        "p10": (centre - spread) * scale,
+                        "p50": centre * scale,
+                        "p90": (centre + spread) * scale,
+                    }
+                )
+            )
+    return pd.concat(members, ignore_index=True), pd.concat(facts, ignore_index=True)
+
+
+def assembled(members: pd.DataFrame, facts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The assembly's three outputs keyed by what they are: member bands, weights, ensemble."""
+    windows = {
+        h: evidence_window(120, d, ASSEMBLY.independent_outcomes) for h, d in HORIZON_DAYS.items()
+    }
+    model_members = members[members["member"] != "meta_l1"]
+    meta = members[members["member"] == "meta_l1"]
+    pool = calibrated_members(
+        model_members, meta, facts, HORIZON_DAYS, windows, ASSEMBLY.min_history
+    )
+    ensemble, weights = combine(pool, windows, ASSEMBLY.min_history, HORIZON_DAYS)
+    ensemble = calibrated_ensemble(ensemble, facts, HORIZON_DAYS, ASSEMBLY)
+    keys = ["member", "horizon", "as_of_date"]
+    return {
+        "member bands": pool[[*keys, *QUANTILE_COLUMNS]],
+        "weights": weights[[*keys, "weight", "past_loss"]],
+        "ensemble": ensemble[[*keys, *QUANTILE_COLUMNS]],
+    }
+
+
+def raised_after(facts: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    """Every outcome realised after `cut` raised by 0.5 (a 65 % price move)."""
+    raised = facts.copy()
+    later = raised["target_date"] > cut
+    raised.loc[later, "target_log_return"] += 0.5
+    return raised
+
+
+def assert_unchanged_up_to(cut: pd.Timestamp, members: pd.DataFrame, facts: pd.DataFrame) -> None:
+    before, after = assembled(members, facts), assembled(members, raised_after(facts, cut))
+    for name, first in before.items():
+        second = after[name]
+        up_to = [
+            frame[frame["as_of_date"] <= cut].sort_values(["member", "horizon", "as_of_date"])
+            for frame in (first, second)
+        ]
+        assert len(up_to[0]) > 0, name
+        pd.testing.assert_frame_equal(*(f.reset_index(drop=True) for f in up_to), obj=name)
+        # not vacuous: later rows do move
+        later = [frame[frame["as_of_date"] > cut] for frame in (first, second)]
+        assert not later[0].reset_index(drop=True).equals(later[1].reset_index(drop=True)), name
+
+
+@pytest.mark.parametrize("cut", ["2019-09-02", "2020-03-17", "2020-10-30"])
+def test_assembly_up_to_t_ignores_every_outcome_realised_after_t(cut: str) -> None:
+    # GIVEN the pool and its outcomes, WHEN every outcome realised after T is raised,
+    # THEN no member band, L2 weight or ensemble row with as-of <= T changes
+    members, facts = constructed_pool()
+    assert_unchanged_up_to(pd.Timestamp(cut), members, facts)
+
+
+def test_past_errors_are_selected_by_target_date_not_row_position() -> None:
+    # GIVEN target dates not in as-of order (every 7th row's outcome 40 days out), a row
+    # position's prefix would hold outcomes not yet realised; the mask target_date <= as-of
+    # does not: raising outcomes after T still changes nothing up to T
+    members, facts = constructed_pool(long_every=7)
+    assert_unchanged_up_to(pd.Timestamp("2020-03-17"), members, facts)
