@@ -30,8 +30,9 @@ COMMAND = "report"
 PLOTLY_JS = "plotly.min.js"
 HISTORY_DAYS = 550  # calendar days of price history in the first view (the rest is a zoom away)
 NO_LIVE = "No live forecasts have reached their target date yet."
-# Words of `cbi status` cells that flag a source or bucket a buyer should know is not fresh.
-COVERAGE_WARNINGS = ("MISSING", "STALE", "missing", "partial", "not trained")
+# How `cbi status` cells start when a source or bucket is not fresh: a gap the forecast goes
+# without (red; so is a bucket "not trained") or one it works around (amber).
+COVERAGE_ALARMS = {"gap": ("MISSING", "missing"), "partial": ("STALE", "partial")}
 
 FORECAST_QUERY = """
 select p.*, h.label, h.trading_days
@@ -331,7 +332,8 @@ table { border-collapse: collapse; margin: .6rem 0; font-size: .92rem; }
 th, td { padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.all td { font-weight: 600; border-top: 1px solid #aaa; }
-.missing { color: #b03a2e; font-weight: 600; }
+.gap { color: #b03a2e; font-weight: 600; } .partial { color: #a0522d; }
+#coverage td:nth-child(-n+6) { white-space: nowrap; }
 .better { color: #1e7b34; } .worse { color: #b03a2e; }
 .note { color: #555; font-size: .92rem; }
 </style>
@@ -378,8 +380,8 @@ as a price target.</p>
 <p><b>{{ r.horizon }}.</b> {{ r.text }}</p>
 {% endfor %}
 <p class="note">A push is the bucket's contribution to the median in cents/lb, against a
-no-change forecast (a linear approximation). Buckets without fresh data are not trained and do
-not appear (see coverage below).</p>
+no-change forecast (a linear approximation). A bucket whose required sources are not fresh is
+not trained and does not appear (see coverage below).</p>
 {{ charts.drivers|safe }}
 
 <h2>Data coverage and freshness</h2>
@@ -387,7 +389,7 @@ not appear (see coverage below).</p>
 <tr>{% for h in coverage_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in d.coverage_rows %}
 <tr>{% for cell in row %}
-<td{% if is_warning(cell) %} class="missing"{% endif %}>{{ cell }}</td>
+<td class="{{ alarm(cell) }}">{{ cell }}</td>
 {% endfor %}</tr>
 {% endfor %}
 </table>
@@ -475,6 +477,13 @@ def _outcome(r: pd.Series) -> str:
     return f"inside the band, {side}"
 
 
+def _coverage_alarm(cell: str) -> str:
+    """The CSS class of a coverage cell: 'gap', 'partial' or '' (fresh, covered)."""
+    if "not trained" in cell:
+        return "gap"
+    return next((level for level, starts in COVERAGE_ALARMS.items() if cell.startswith(starts)), "")
+
+
 def render_dashboard(data: Dashboard) -> str:
     """The page as one HTML string; it loads Plotly from PLOTLY_JS beside it."""
     driver_rows = [drivers(row) for _, row in data.forecast.iterrows()]
@@ -506,7 +515,7 @@ def render_dashboard(data: Dashboard) -> str:
         look_back=look_back,
         drivers=driver_rows,
         coverage_headers=COVERAGE_HEADERS,
-        is_warning=lambda cell: any(word in cell for word in COVERAGE_WARNINGS),
+        alarm=_coverage_alarm,
         record=record,
         live=live,
         no_live=NO_LIVE,

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from cbi.cli import main
-from cbi.dashboard import NO_LIVE, load_dashboard, render_dashboard
+from cbi.dashboard import NO_LIVE, _coverage_alarm, load_dashboard, render_dashboard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -107,6 +107,21 @@ def test_report_fails_in_one_line_before_a_build(
     assert len(error.splitlines()) == 1
     assert str(db) in error and "cbi build" in error
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "alarm"),
+    [
+        ("fresh", ""),
+        ("covered 100 %", ""),
+        ("partial 33 % (missing nopa, usda_wasde)", "partial"),
+        ("STALE: DEXBZUS (last 2021-07-02)", "partial"),
+        ("MISSING (not landed)", "gap"),
+        ("missing 0 % (missing news), not trained", "gap"),
+    ],
+)
+def test_coverage_cells_are_flagged_as_cbi_status_words_them(cell: str, alarm: str) -> None:
+    assert _coverage_alarm(cell) == alarm
 
 
 def test_site_is_one_page_and_its_local_plotly(site: Path) -> None:
