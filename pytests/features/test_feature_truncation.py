@@ -1,16 +1,25 @@
 """No look-ahead, end to end: features for dates up to T do not change when later data arrives.
 
-GIVEN two years of the bundled real snapshot (2023-2024, all 13 symbols) landed twice: once
-whole, once cut at the end of trade date T (17:00 Chicago time),
+GIVEN two years of the bundled real snapshot (2023-2024, all 13 symbols) landed whole, and
+again cut at the end of trade date T (17:00 Chicago time) for each T of its cuts,
 WHEN the feature layer (staging -> panel -> marts) is built on each database,
-THEN every feature mart row with trade_date <= T is identical in both builds, and the
-coverage table reads the market-derived buckets as trained (partial: only futures landed).
-A second pair of builds (2020-2021) does the same with the bundled EPA, EIA, FRED and CFTC
-files landed too, and constructed news articles (the extractor tests' feeds: no real article is
-in our data, and none of these goes into the snapshot), cut at their publication instants.
-A third pair (2024) lands the bundled WASDE reports with constructed USDA export sales and
-NOPA tables (no real sample of either exists; written to the test's folder, never to the
-snapshot), cut between the start of a month and its WASDE, ESR and NOPA releases.
+THEN every row of every feature mart with trade_date <= T is identical in the whole and the
+cut build, and the coverage table reads the market-derived buckets as trained (partial: only
+futures landed). A second set of builds (2020-2021) does the same with the bundled EPA, EIA,
+FRED and CFTC files landed too, and constructed news articles (the extractor tests' feeds: no
+real article is in our data, and none of these goes into the snapshot), cut at their
+publication instants. A third (2024) lands the bundled WASDE reports with constructed USDA
+export sales and NOPA tables (no real sample of either exists; written to the test's folder,
+never to the snapshot), cut between the start of a month and its WASDE, ESR and NOPA releases.
+Five cuts in all (CUTS), two of them on a ZL.v.0 roll day (the front contract changes that
+session). Every column of every feature mart has a value on the cut date of at least one cut
+(test_every_feature_column_is_compared_where_it_has_values), so no comparison is vacuous.
+
+This is the look-ahead guard. A feature `lead(close_price, 126) over (order by trade_date)`
+planted in feat_core_daily (as zl_close_lead_126) failed the comparison of feat_core_daily at
+all five cuts (at 2024-06-14, 126 of its 365 rows differ: a later close in the whole build,
+null in the cut one), while the old singular test assert_marts_use_only_public_values, which
+re-checked each row's available_at against its own trade date, passed with it; it is gone.
 """
 
 from __future__ import annotations
@@ -48,6 +57,9 @@ SNAPSHOT_FILES = (
     "glbx-mdp3-20240101-20241231.ohlcv-1h.dbn.zst",
 )
 CUT_TRADE_DATE = dt.date(2024, 6, 14)
+# ZL.v.0 rolls back and forth between the July and August contracts on 24-28 June 2024; on the
+# 27th the front contract changes (the roll-free return spans both contracts that session).
+ROLL_CUT = dt.date(2024, 6, 27)
 FEATURE_MARTS = (
     "feat_core_daily",
     "feat_crush_daily",
@@ -85,24 +97,28 @@ def _build(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_dbt(db, BUILD_ARGS) == 0, f"dbt build failed on {db}"
 
 
-def _mart(db: Path, mart: str, cut: dt.date = CUT_TRADE_DATE) -> pd.DataFrame:
+def _mart(db: Path, mart: str, cut: dt.date) -> pd.DataFrame:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
             f"select * from marts.{mart} where trade_date <= ? order by all", [cut]
         ).df()
 
 
-def _full_and_cut(
+# The whole database and, for each cut date, the database cut at its end.
+Builds = tuple[Path, dict[dt.date, Path]]
+
+
+def _full_and_cuts(
     tmp: Path,
     bar_files: tuple[str, ...],
-    cut: dt.date,
+    cuts: tuple[dt.date, ...],
     extractors: tuple[ModuleType, ...] = (),
     tables: tuple[str, ...] = (),
     files: tuple[tuple[ModuleType, Path], ...] = (),
-) -> tuple[Path, Path]:
-    """Two built databases: the snapshot bars (and each extractor's snapshot folder, and each
-    (extractor, file) of `files`) whole, and cut at the end of trade date `cut` (later bars and
-    rows of `tables` published later go)."""
+) -> Builds:
+    """Built databases: the snapshot bars (and each extractor's snapshot folder, and each
+    (extractor, file) of `files`) whole, and for each date of `cuts` cut at the end of that
+    trade date (later bars and rows of `tables` published later go)."""
     slice_dir = tmp / "snapshot_slice"
     slice_dir.mkdir()
     for name in bar_files:
@@ -117,51 +133,44 @@ def _full_and_cut(
         extractor.import_path(con, path)
     con.close()
 
-    cut_db = tmp / "cut.duckdb"
-    shutil.copy(full_db, cut_db)
-    end = _trade_date_end(cut)
-    with duckdb.connect(str(cut_db)) as con:
-        con.execute("delete from raw.databento_futures_ohlcv_1h where ts_event >= ?", [end])
-        for table in tables:
-            con.execute(f"delete from {table} where available_at > ?", [end])
+    cut_dbs = {cut: tmp / f"cut_{cut:%Y%m%d}.duckdb" for cut in cuts}
+    for cut, cut_db in cut_dbs.items():
+        shutil.copy(full_db, cut_db)
+        end = _trade_date_end(cut)
+        with duckdb.connect(str(cut_db)) as con:
+            con.execute("delete from raw.databento_futures_ohlcv_1h where ts_event >= ?", [end])
+            for table in tables:
+                con.execute(f"delete from {table} where available_at > ?", [end])
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _build(full_db, tmp, monkeypatch)
-        _build(cut_db, tmp, monkeypatch)
-    return full_db, cut_db
+        for db in (full_db, *cut_dbs.values()):
+            _build(db, tmp, monkeypatch)
+    return full_db, cut_dbs
 
 
 @pytest.fixture(scope="module")
-def built_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _full_and_cut(tmp_path_factory.mktemp("truncation"), SNAPSHOT_FILES, CUT_TRADE_DATE)
+def built_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return _full_and_cuts(
+        tmp_path_factory.mktemp("truncation"), SNAPSHOT_FILES, (CUT_TRADE_DATE, ROLL_CUT)
+    )
 
 
-@pytest.mark.parametrize("mart", FEATURE_MARTS)
-def test_features_up_to_cut_do_not_change_with_later_data(
-    built_databases: tuple[Path, Path], mart: str
-) -> None:
-    full_db, cut_db = built_databases
-    full, cut = _mart(full_db, mart), _mart(cut_db, mart)
-
-    assert cut["trade_date"].max() == pd.Timestamp(CUT_TRADE_DATE)
-    pd.testing.assert_frame_equal(full, cut, check_exact=True)
-
-
-def test_targets_are_null_beyond_the_data(built_databases: tuple[Path, Path]) -> None:
-    _, cut_db = built_databases
-    with duckdb.connect(str(cut_db), read_only=True) as con:
+@pytest.mark.parametrize("cut", [CUT_TRADE_DATE, ROLL_CUT], ids=str)
+def test_targets_are_null_beyond_the_data(built_databases: Builds, cut: dt.date) -> None:
+    _, cut_dbs = built_databases
+    with duckdb.connect(str(cut_dbs[cut]), read_only=True) as con:
         unknown = con.execute(
             """
             select count(*) from marts.zl_targets
             where trade_date = ? and (target_date is not null or target_log_return is not null)
             """,
-            [CUT_TRADE_DATE],
+            [cut],
         ).fetchone()[0]
     assert unknown == 0
 
 
 def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
-    built_databases: tuple[Path, Path],
+    built_databases: Builds,
 ) -> None:
     # only futures are landed here: every bucket but Tariff trains on them, none is complete
     full_db, _ = built_databases
@@ -184,12 +193,15 @@ def test_status_shows_market_buckets_partial_and_trained_and_tariff_missing(
 # (to 2021-07 and 2023-09) and the CFTC COT files (2017-2021, 2023) do not all reach the
 # 2023-2024 window above, so these features get their own build: 2020-2021 bars with the
 # bundled EPA, EIA, FRED and CFTC files, the cut database losing every bar after the end of
-# trade date FUNDAMENTALS_CUT and every EPA/EIA/FRED/CFTC row published after it.
+# trade date FUNDAMENTALS_CUT and every EPA/EIA/FRED/CFTC row published after it; and again
+# at FUNDAMENTALS_ROLL_CUT, a ZL.v.0 roll day inside the three years the COT percentile needs
+# (the bundled 2020 COT file stops in March, so it is null in 2021).
 FUNDAMENTALS_BARS = (
     "glbx-mdp3-20200101-20201231.ohlcv-1h.dbn.zst",
     "glbx-mdp3-20210101-20211231.ohlcv-1h.dbn.zst",
 )
 FUNDAMENTALS_CUT = dt.date(2021, 6, 15)
+FUNDAMENTALS_ROLL_CUT = dt.date(2020, 2, 24)
 FUNDAMENTALS_TABLES = (
     "raw.epa_rin_prices",
     "raw.epa_rin_generation",
@@ -229,33 +241,15 @@ FUNDAMENTALS_FEATURES = {
 
 
 @pytest.fixture(scope="module")
-def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _full_and_cut(
+def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return _full_and_cuts(
         tmp_path_factory.mktemp("truncation_fundamentals"),
         FUNDAMENTALS_BARS,
-        FUNDAMENTALS_CUT,
+        (FUNDAMENTALS_ROLL_CUT, FUNDAMENTALS_CUT),
         (epa_rin, eia, fred, cftc),
         FUNDAMENTALS_TABLES,
         FUNDAMENTALS_NEWS,
     )
-
-
-@pytest.mark.parametrize("mart", FUNDAMENTALS_FEATURES)
-def test_fundamentals_features_up_to_cut_do_not_change_with_later_data(
-    built_fundamentals_databases: tuple[Path, Path], mart: str
-) -> None:
-    _assert_unchanged(built_fundamentals_databases, mart, FUNDAMENTALS_CUT, FUNDAMENTALS_FEATURES)
-
-
-def _assert_unchanged(
-    databases: tuple[Path, Path], mart: str, cut_date: dt.date, features: dict[str, tuple]
-) -> None:
-    full, cut = (_mart(db, mart, cut_date) for db in databases)
-    # the features are there on the cut date (the check is not vacuous) ...
-    last = cut[cut["trade_date"] == pd.Timestamp(cut_date)]
-    assert len(last) == 1 and last[list(features[mart])].notna().all(axis=None)
-    # ... and identical whether or not later data exist
-    pd.testing.assert_frame_equal(full, cut, check_exact=True)
 
 
 # On 2024-07-08 the July WASDE (the 12th), the export sales of the week ending July 4 (out
@@ -296,23 +290,94 @@ AG_FEATURES = {
 
 
 @pytest.fixture(scope="module")
-def built_ag_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def built_ag_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     tmp = tmp_path_factory.mktemp("truncation_ag")
     write_esr(tmp / "esr", dt.date(2023, 1, 5), dt.date(2024, 12, 26))
     table = write_nopa(tmp / "nopa", dt.date(2023, 1, 1), dt.date(2024, 11, 1))
     files = ((usda_export_sales, tmp / "esr"), (nopa, table))
-    return _full_and_cut(tmp, AG_BARS, AG_CUT, (wasde,), AG_TABLES, files)
+    return _full_and_cuts(tmp, AG_BARS, (AG_CUT,), (wasde,), AG_TABLES, files)
 
 
-@pytest.mark.parametrize("mart", AG_FEATURES)
-def test_usda_and_nopa_features_up_to_cut_do_not_change_with_later_data(
-    built_ag_databases: tuple[Path, Path], mart: str
+# Every cut: (the fixture building it, cut date, the features each mart must have on that date).
+CUTS = (
+    ("built_databases", CUT_TRADE_DATE, {}),
+    ("built_databases", ROLL_CUT, {}),
+    (
+        "built_fundamentals_databases",
+        FUNDAMENTALS_ROLL_CUT,
+        {"feat_volatility_daily": ("zl_cot_managed_money_net_pct_oi_percentile_3y",)},
+    ),
+    ("built_fundamentals_databases", FUNDAMENTALS_CUT, FUNDAMENTALS_FEATURES),
+    ("built_ag_databases", AG_CUT, AG_FEATURES),
+)
+# Columns no bundled build can fill, and why (each must stay empty in every build here).
+NEVER_FILLED = {
+    ("feat_biofuel_daily", "d4_rin_generation_ytd_yoy_pct"): "EPA generation vintages from 2025",
+    ("feat_biofuel_daily", "d6_rin_generation_ytd_yoy_pct"): "EPA generation vintages from 2025",
+}
+
+
+@pytest.mark.parametrize("mart", FEATURE_MARTS)
+@pytest.mark.parametrize(("builds", "cut", "features"), CUTS, ids=[f"{cut}" for _, cut, _ in CUTS])
+def test_features_up_to_cut_do_not_change_with_later_data(
+    request: pytest.FixtureRequest,
+    builds: str,
+    cut: dt.date,
+    features: dict[str, tuple[str, ...]],
+    mart: str,
 ) -> None:
-    _assert_unchanged(built_ag_databases, mart, AG_CUT, AG_FEATURES)
+    full_db, cut_dbs = request.getfixturevalue(builds)
+    full, truncated = _mart(full_db, mart, cut), _mart(cut_dbs[cut], mart, cut)
+    # the cut date is there, with the features expected on it (the check is not vacuous) ...
+    last = truncated[truncated["trade_date"] == pd.Timestamp(cut)]
+    assert len(last) >= 1 and last[list(features.get(mart, ()))].notna().all(axis=None)
+    # ... and every row up to it is identical whether or not later data exist
+    pd.testing.assert_frame_equal(full, truncated, check_exact=True)
+
+
+def test_every_feature_column_is_compared_where_it_has_values(
+    request: pytest.FixtureRequest,
+) -> None:
+    # every feature mart of the project is compared, and each of its columns has a value on
+    # the cut date of at least one cut, where a later value leaking in would change it
+    filled, columns = set(), set()
+    for builds, cut, _ in CUTS:
+        full_db, _ = request.getfixturevalue(builds)
+        with duckdb.connect(str(full_db), read_only=True) as con:
+            marts = con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and starts_with(table_name, 'feat_')"
+            ).fetchall()
+        assert sorted(name for (name,) in marts) == sorted(FEATURE_MARTS)
+        for mart in FEATURE_MARTS:
+            rows = _mart(full_db, mart, cut)
+            rows = rows[rows["trade_date"] == pd.Timestamp(cut)]
+            columns |= {(mart, column) for column in rows.columns}
+            filled |= {(mart, column) for column in rows.columns if rows[column].notna().any()}
+    assert not filled & set(NEVER_FILLED)
+    assert sorted(columns - filled - set(NEVER_FILLED)) == []
+
+
+@pytest.mark.parametrize(
+    ("builds", "cut"),
+    [("built_databases", ROLL_CUT), ("built_fundamentals_databases", FUNDAMENTALS_ROLL_CUT)],
+    ids=str,
+)
+def test_roll_cuts_are_roll_days(request: pytest.FixtureRequest, builds: str, cut: dt.date) -> None:
+    _, cut_dbs = request.getfixturevalue(builds)
+    with duckdb.connect(str(cut_dbs[cut]), read_only=True) as con:
+        rolls = con.execute(
+            """
+            select count(*) from intermediate.int_futures_sessions_roll_adjusted
+            where symbol = 'ZL.v.0' and trade_date = ? and is_roll
+            """,
+            [cut],
+        ).fetchone()[0]
+    assert rolls == 1
 
 
 def test_status_names_what_the_china_and_crush_buckets_miss(
-    built_fundamentals_databases: tuple[Path, Path],
+    built_fundamentals_databases: Builds,
 ) -> None:
     # no export sales, NOPA or WASDE in that build: each is MISSING with what to set or run
     text = render_status(built_fundamentals_databases[0])
