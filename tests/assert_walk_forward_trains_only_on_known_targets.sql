@@ -2,8 +2,9 @@
     1. model_registry: each fit's training rows, as measured when it was fitted (latest target
        date train_target_end, latest as-of date train_end), end on or before its cutoff.
     2. Every prediction of a fitted model (L0 buckets, GBM baselines, the time-series member,
-       L1 once it has a fit) names a fit of the registry, carries that fit's cutoff, and its as-of date is after
-       the fit's cutoff and on or after the latest target date the fit measurably learned from.
+       L1 once it has a fit) names a fit of the registry and carries that fit's cutoff; its
+       as-of date is after the fit's cutoff and on or after the latest target date the fit
+       measurably learned from.
     3. Yardsticks (fold -1, no fit) learn from the h-day returns realised by each date by
        shifting one horizon's rows by h (cbi.training.yardsticks); that is right only if every
        row's target date is the trade date h rows later in zl_targets, checked here.
@@ -40,42 +41,39 @@ fits_past_cutoff as (
 
 ),
 
+model_predictions as (
+
+    {% for table, member in [
+        ('bucket_predictions', "'bucket_' || bucket"),
+        ('member_predictions', 'member'),
+        ('ts_predictions', 'member'),
+        ('meta_predictions', 'member'),
+    ] -%}
+        select
+            '{{ table }}' as checked_table,
+            fit_id,
+            {{ member }} as member,
+            horizon,
+            as_of_date,
+            target_date,
+            cutoff,
+            p10,
+            p90
+        from {{ ref(table) }}
+        {%- if not loop.last %}
+            union all
+        {% endif %}
+    {%- endfor %}
+
+),
+
 fitted_predictions as (
 
-    select
-        'bucket_predictions' as checked_table,
-        fit_id,
-        'bucket_' || bucket as member,
-        as_of_date,
-        cutoff
-    from {{ ref('bucket_predictions') }}
-    union all
-    select
-        'member_predictions' as checked_table,
-        fit_id,
-        member,
-        as_of_date,
-        cutoff
-    from {{ ref('member_predictions') }}
-    where member not in {{ yardsticks }}
-    union all
-    select
-        'ts_predictions' as checked_table,
-        fit_id,
-        member,
-        as_of_date,
-        cutoff
-    from {{ ref('ts_predictions') }}
-    union all
-    select
-        'meta_predictions' as checked_table,
-        fit_id,
-        member,
-        as_of_date,
-        cutoff
-    from {{ ref('meta_predictions') }}
-    -- an L1 fold before any L0 outcome was known weighs the buckets equally: no fit
-    where fit_id is not null
+    select * from model_predictions
+    where
+        member not in {{ yardsticks }}
+        -- an L1 fold before any L0 outcome was known weighs the buckets equally: no fit
+        and not (checked_table = 'meta_predictions' and fit_id is null)
 
 ),
 
@@ -126,33 +124,9 @@ yardstick_shift_misaligned as (
 
 member_rows as (
 
-    select
-        member,
-        horizon,
-        as_of_date,
-        target_date,
-        p10,
-        p90
-    from {{ ref('member_predictions') }}
-    where member not in {{ yardsticks }}
-    union all
-    select
-        member,
-        horizon,
-        as_of_date,
-        target_date,
-        p10,
-        p90
-    from {{ ref('ts_predictions') }}
-    union all
-    select
-        member,
-        horizon,
-        as_of_date,
-        target_date,
-        p10,
-        p90
-    from {{ ref('meta_predictions') }}
+    -- the L2 pool's model members: GBM baselines, the time-series member, L1
+    select * from model_predictions
+    where checked_table != 'bucket_predictions' and member not in {{ yardsticks }}
 
 ),
 
