@@ -43,7 +43,7 @@ bench: setup
 BENCH_DB := data/bench-forecast.duckdb
 bench-forecast: setup
 	$(CBI) --db $(BENCH_DB) ingest snapshot
-	$(CBI) --db $(BENCH_DB) build --exclude path:python_models
+	$(CBI) --db $(BENCH_DB) build --exclude path:python_models path:models/monitoring
 	$(CBI) --db $(BENCH_DB) backtest --start 2015-01-01 --end 2024-12-31 --profile fast
 	$(CBI) --db $(BENCH_DB) bench forecast
 
