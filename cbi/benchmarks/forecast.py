@@ -6,7 +6,8 @@ record) and prints the window it actually covers, so a short run is never mistak
 full one. Per horizon: every member's pinball in cents/lb and relative to the as-of price,
 coverage and MAE; then per as-of year and overall, the ensemble against the better random walk
 with a moving-block bootstrap interval of the gain (blocks of h trading days, as daily h-day
-outcomes overlap). A gain whose interval includes zero is printed as "no significant gain".
+outcomes overlap). A gain whose interval includes zero is printed as "no significant gain";
+a period with fewer than MIN_BLOCKS non-overlapping outcomes gets no interval.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         "pinball: mean over P10/P50/P90 in cents/lb, and as % of the as-of price (a 60 c/lb\n"
         "year does not weigh twice a 30 c/lb one). gain: ensemble vs the random walk with the\n"
         "lower pinball in that period, 95 % moving-block bootstrap interval (blocks of h\n"
-        "trading days); an interval that includes 0 is no significant gain."
+        "trading days); an interval that includes 0 is no significant gain, and a period with\n"
+        "fewer than 10 non-overlapping outcomes gets none (too few outcomes)."
     )
     scored = with_losses(backtest)
     verdicts = []

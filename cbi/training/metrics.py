@@ -10,6 +10,10 @@ import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, QUANTILES, SEED
 
+# Fewest non-overlapping outcomes (blocks) a gain needs before it gets an interval: with a
+# handful of blocks the resampled means take a few values and the interval is far too narrow.
+MIN_BLOCKS = 10
+
 
 def pinball(actual: np.ndarray, predicted: np.ndarray, tau: float) -> np.ndarray:
     """Pinball (quantile) loss of one quantile level, element-wise."""
@@ -104,12 +108,13 @@ def block_bootstrap_gain(
     autocorrelated over about h rows and an iid bootstrap would be far too narrow. Blocks of
     `block` (= horizon days) consecutive pairs are drawn with replacement (moving-block
     bootstrap, fixed seed) until n rows; the interval is the percentile interval of the
-    resampled gains. With fewer than two blocks of rows the interval is NaN (too few outcomes).
+    resampled gains. With fewer than MIN_BLOCKS blocks of rows (one year at 3 or 6 months) the
+    interval is NaN: too few independent outcomes to say.
     """
     mine, theirs = np.asarray(mine, dtype=float), np.asarray(theirs, dtype=float)
     n, block = len(mine), max(int(block), 1)
     gain = float(mine.mean() / theirs.mean() - 1) if n else np.nan
-    if n < 2 * block:
+    if n < MIN_BLOCKS * block:
         return Gain(gain, np.nan, np.nan, n)
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, n - block + 1, size=(draws, -(-n // block)))

@@ -67,7 +67,8 @@ def test_overlapping_outcomes_widen_the_interval_and_the_seed_fixes_it():
     assert block_bootstrap_gain(theirs + gap, theirs, block=h) == overlapping
 
 
-def test_fewer_than_two_blocks_of_rows_give_no_interval():
-    theirs = _constructed_losses(200)
-    gain = block_bootstrap_gain(theirs - 0.2, theirs, block=126)
+def test_fewer_than_ten_blocks_of_rows_give_no_interval():
+    # a year of daily 3-month outcomes holds 4 independent ones: no interval, whatever the gap
+    theirs = _constructed_losses(252)
+    gain = block_bootstrap_gain(theirs - 0.2, theirs, block=63)
     assert np.isnan(gain.low) and np.isnan(gain.high) and gain.label == "too few outcomes"
