@@ -196,10 +196,13 @@ def _freshness(db_path: Path, run: Run) -> None:
     if not output.exists():
         run.failed("freshness", "dbt source freshness wrote no result")
         return
-    stale = []
+    stale, not_landed = [], []
     for result in json.loads(output.read_text()).get("results", []):
-        if result.get("status") in {"warn", "error", "runtime error"}:
-            source = result["unique_id"].split(".")[-2]
+        source = result["unique_id"].split(".")[-2]
+        if result.get("status") == "runtime error":
+            # The raw table does not exist: a source never landed (no key or folder given).
+            not_landed.append(source)
+        elif result.get("status") in {"warn", "error"}:
             stale.append(source)
             run.events.append(
                 Event(
@@ -210,6 +213,8 @@ def _freshness(db_path: Path, run: Run) -> None:
                 )
             )
     run.steps.append(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
+    if not_landed:
+        run.steps.append(f"never landed: {', '.join(sorted(set(not_landed)))}")
 
 
 def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
