@@ -1,12 +1,14 @@
 """Quantile learners used inside the walk-forward: AutoGluon tabular and direct GBM baselines.
 
 Every learner fits on time-ordered rows only: AutoGluon gets an explicit later-in-time tuning
-set, no bagging and no stacking, so it never draws a shuffled validation split.
+set, no bagging and no stacking, so it never draws a shuffled validation split. Each saves its
+model in the folder it is given and has a loader, so a later run can reuse the fit.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,14 @@ def fit_autogluon(
     tune: pd.DataFrame,
     features: list[str],
     hyperparameters: dict[str, Any],
-    time_limit_s: int,
     path: Path,
     seed: int,
 ) -> Predict:
-    """AutoGluon TabularPredictor (problem_type='quantile') on y; returns a predict function."""
+    """AutoGluon TabularPredictor (problem_type='quantile') on y; returns a predict function.
+
+    No time limit: the boosting rounds in `hyperparameters` bound the fit, so a fit on a busy
+    machine is the same model as on an idle one (a binding time limit would stop it earlier).
+    """
     from autogluon.tabular import TabularPredictor
 
     predictor = TabularPredictor(
@@ -43,13 +48,27 @@ def fit_autogluon(
         fit[[*features, "y"]],
         tuning_data=tune[[*features, "y"]],
         hyperparameters=hyperparameters,
-        time_limit=time_limit_s,
         num_bag_folds=0,
         num_stack_levels=0,
         fit_weighted_ensemble=False,
         ag_args_fit={"num_cpus": 2, "seed": seed},
     )
+    return _autogluon_predict(predictor, features)
 
+
+def load_autogluon(features: list[str], path: Path) -> Predict:
+    """The predict function of a TabularPredictor `fit_autogluon` saved in `path`.
+
+    Read with the loader behind `TabularPredictor.load`, whose checks re-read the metadata of
+    every installed package on each call (~0.2 s, most of a daily run's L0 time): a reused
+    fit's id already pins the AutoGluon and Python versions it was saved with.
+    """
+    from autogluon.tabular import TabularPredictor
+
+    return _autogluon_predict(TabularPredictor._load(str(path)), features)
+
+
+def _autogluon_predict(predictor: Any, features: list[str]) -> Predict:
     def predict(rows: pd.DataFrame) -> np.ndarray:
         return predictor.predict(rows[features]).to_numpy(dtype=float)
 
@@ -121,15 +140,37 @@ def fit_direct(
     features: list[str],
     rounds: int,
     seed: int,
+    path: Path | None = None,
 ) -> Predict:
-    """One LightGBM / CatBoost / XGBoost quantile model per level, fixed rounds, fixed seed."""
+    """One LightGBM / CatBoost / XGBoost quantile model per level, fixed rounds, fixed seed.
+
+    With `path`, the fitted models are pickled there (`load_direct` reads them back).
+    """
     build = DIRECT_BUILDERS.get(kind)
     if build is None:
         raise ValueError(f"unknown baseline {kind!r}; use one of {sorted(DIRECT_BUILDERS)}")
     rows = pd.concat([fit, tune])
     x, y = rows[features], rows["y"]
     models = [build(q, rounds, seed).fit(x, y) for q in QUANTILES]
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / DIRECT_MODELS_FILE).write_bytes(pickle.dumps(models))
+    return _direct_predict(models, features)
 
+
+DIRECT_MODELS_FILE = "quantile_models.pkl"
+
+
+def load_direct(features: list[str], path: Path) -> Predict:
+    """The predict function of the baseline models `fit_direct` pickled in `path`.
+
+    Only this pipeline's own artifacts are unpickled (the artifact folder it wrote).
+    """
+    models = pickle.loads((path / DIRECT_MODELS_FILE).read_bytes())
+    return _direct_predict(models, features)
+
+
+def _direct_predict(models: list[Any], features: list[str]) -> Predict:
     def predict(frame: pd.DataFrame) -> np.ndarray:
         return np.column_stack([m.predict(frame[features]) for m in models])
 

@@ -20,17 +20,20 @@ much worse than the average, and a weighted average of ordered quantiles stays o
 from __future__ import annotations
 
 import json
-import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.ensemble import evidence_weight, loss_ratio, row_losses
-from cbi.training.registry import FitRecord, fit_record, model_folder, save_record
+from cbi.training.registry import FitRecord, fit_or_load, fit_record, rows_hash
 from cbi.training.splitter import Fold
 
 REGIMES = 2  # low / high volatility, split at the training rows' median
+WEIGHTS_FILE = "l1_weights.json"
+# What an L1 fit learns from, per L0 row (hashed in as-of date and bucket order for its id).
+TRAIN_COLUMNS = ["as_of_date", "target_date", "bucket", *QUANTILE_COLUMNS, "target_log_return"]
 
 
 def regime_boundaries(sigma: np.ndarray, regimes: int = REGIMES) -> np.ndarray:
@@ -115,7 +118,8 @@ def regime_weighted_l1(
     dates) to learn from. Each fold learns only from rows with target_date <= cutoff and
     predicts as-of dates in (cutoff, predict_to]. A fold with known rows is recorded in the
     model registry (level L1, learned boundaries and weights in its artifact JSON) and its rows
-    carry that fit_id; a fold with none yet uses equal weights and has no fit_id.
+    carry that fit_id; a fold with none yet uses equal weights and has no fit_id. Weights saved
+    by an earlier run on the same rows are read back instead of being learned again.
     Returns as_of_date, target_date, fold, cutoff, fit_id, regime, p10/p50/p90, contrib_*.
     """
     frame = with_sigma(l0, sigma)
@@ -128,12 +132,18 @@ def regime_weighted_l1(
         if ahead.empty:
             continue
         train = known_rows(frame, fold, window)
-        started = time.perf_counter()
-        boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history)
         fit_id = None
-        if not train.empty:
+        if train.empty:
+            boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history)
+        else:
             record = l1_record(train, fold, buckets, horizon, window, min_history, profile)
-            save_weights(record, boundaries, weights, started)
+            boundaries, weights = fit_or_load(
+                record,
+                lambda folder, t=train: save_weights(
+                    folder, *fit_regimes(t, buckets, horizon_days, min_history)
+                ),
+                load_weights,
+            )
             fit_id = record.fit_id
         out.extend(predict_regimes(ahead, boundaries, weights, fold, fit_id))
     return l1_table(out, buckets)
@@ -223,18 +233,27 @@ def l1_record(
         hyperparameters={"regimes": REGIMES, "window_rows": window, "min_history": min_history},
         seed=SEED,
         profile=profile,
+        train_hash=rows_hash(
+            train.sort_values(["as_of_date", "bucket"])[[*TRAIN_COLUMNS, "sigma_daily"]]
+        ),
     )
 
 
+Regimes = tuple[np.ndarray, dict[int, dict[str, float]]]
+
+
 def save_weights(
-    record: FitRecord,
-    boundaries: np.ndarray,
-    weights: dict[int, dict[str, float]],
-    started: float,
-) -> None:
-    """Write the learned boundaries and weights to the fit's folder, then its registry record."""
-    path = model_folder(record)
-    path.mkdir(parents=True, exist_ok=True)
+    folder: Path, boundaries: np.ndarray, weights: dict[int, dict[str, float]]
+) -> Regimes:
+    """Write the learned boundaries and weights to the fit's folder; returns them."""
+    folder.mkdir(parents=True, exist_ok=True)
     learned = {"regime_boundaries": boundaries.tolist(), "weights": weights}
-    (path / "l1_weights.json").write_text(json.dumps(learned, sort_keys=True))
-    save_record(record, started)
+    (folder / WEIGHTS_FILE).write_text(json.dumps(learned, sort_keys=True))
+    return boundaries, weights
+
+
+def load_weights(folder: Path) -> Regimes:
+    """The boundaries and weights `save_weights` wrote (JSON floats read back exactly)."""
+    learned = json.loads((folder / WEIGHTS_FILE).read_text())
+    weights = {int(regime): w for regime, w in learned["weights"].items()}
+    return np.array(learned["regime_boundaries"], dtype=float), weights

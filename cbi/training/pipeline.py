@@ -17,11 +17,10 @@ from tqdm import tqdm
 from cbi.training import QUANTILE_COLUMNS, SEED
 from cbi.training.data import daily_sigma, horizon_rows, horizons, join_features
 from cbi.training.ensemble import YARDSTICKS, calibrate, combine, evidence_window, track_record
-from cbi.training.learners import fit_autogluon, fit_direct
+from cbi.training.learners import fit_autogluon, fit_direct, load_autogluon, load_direct
 from cbi.training.meta import regime_weighted_l1
-from cbi.training.profiles import Profile
-from cbi.training.splitter import Fold, make_folds
-from cbi.training.walkforward import Fitter, walk_forward
+from cbi.training.profiles import Profile, WalkForwardPlan
+from cbi.training.walkforward import Fitter, Loader, walk_forward
 from cbi.training.yardsticks import rw_empirical, rw_vol
 
 log = logging.getLogger(__name__)
@@ -44,29 +43,22 @@ def covered_buckets(coverage: pd.DataFrame, available: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Member:
-    """One walk-forward member: its registry level and name, extra feature blocks, learner."""
+    """One walk-forward member: registry level and name, extra feature blocks, learner (fit
+    and load)."""
 
     level: str
     name: str
     blocks: tuple[pd.DataFrame, ...]
     fitter: Fitter
+    loader: Loader
     hyperparameters: dict[str, Any]
-
-
-def profile_folds(
-    targets: pd.DataFrame, profile: Profile, start: str, end: str | None
-) -> list[Fold]:
-    """The profile's refit folds over the target dates in [start, end]."""
-    return make_folds(targets["trade_date"], start, end, profile.cadence)
 
 
 def walk_forward_members(
     members: list[Member],
     targets: pd.DataFrame,
     core: pd.DataFrame,
-    profile: Profile,
-    start: str,
-    end: str | None,
+    plan: WalkForwardPlan,
     desc: str,
 ) -> list[tuple[Member, str, pd.DataFrame]]:
     """Each member x horizon through the walk-forward on the core block plus its own blocks.
@@ -74,7 +66,7 @@ def walk_forward_members(
     Returns (member, horizon, predictions) in member order, shortest horizon first.
     """
     sigma = daily_sigma(core)
-    folds = profile_folds(targets, profile, start, end)
+    folds = plan.folds(targets["trade_date"])
     log.info("%s: %d folds, cutoffs %s", desc, len(folds), [str(f.cutoff.date()) for f in folds])
     jobs = [(m, h) for m in members for h, _ in horizons(targets)]
     out = []
@@ -91,7 +83,8 @@ def walk_forward_members(
             horizon=horizon,
             hyperparameters=member.hyperparameters,
             seed=SEED,
-            profile=profile.name,
+            profile=plan.profile.name,
+            loader=member.loader,
         )
         out.append((member, horizon, preds))
     return out
@@ -101,17 +94,16 @@ def autogluon_fitter(profile: Profile) -> Fitter:
     """The L0 learner: the profile's AutoGluon quantile models, saved in the fit's folder."""
 
     def fitter(fit, tune, features, path):
-        hyper, limit = profile.l0_hyperparameters, profile.l0_time_limit_s
-        return fit_autogluon(fit, tune, features, hyper, limit, path, SEED)
+        return fit_autogluon(fit, tune, features, profile.l0_hyperparameters, path, SEED)
 
     return fitter
 
 
 def direct_fitter(kind: str, rounds: int) -> Fitter:
-    """A direct GBM baseline learner (`fit_direct`); it keeps nothing on disk."""
+    """A direct GBM baseline learner (`fit_direct`), its models pickled in the fit's folder."""
 
     def fitter(fit, tune, features, path):
-        return fit_direct(kind, fit, tune, features, rounds, SEED)
+        return fit_direct(kind, fit, tune, features, rounds, SEED, path)
 
     return fitter
 
@@ -121,19 +113,17 @@ def bucket_predictions(
     core: pd.DataFrame,
     buckets: dict[str, pd.DataFrame],
     coverage: pd.DataFrame,
-    profile: Profile,
-    start: str,
-    end: str | None,
+    plan: WalkForwardPlan,
 ) -> pd.DataFrame:
     """L0: an AutoGluon quantile specialist per covered bucket x horizon, walk-forward."""
-    learner = autogluon_fitter(profile)
+    learner, hyperparameters = autogluon_fitter(plan.profile), plan.profile.l0_hyperparameters
     members = [
-        Member("L0", f"bucket_{b}", (buckets[b],), learner, profile.l0_hyperparameters)
+        Member("L0", f"bucket_{b}", (buckets[b],), learner, load_autogluon, hyperparameters)
         for b in covered_buckets(coverage, list(buckets))
     ]
     out = []
     for member, horizon, preds in walk_forward_members(
-        members, targets, core, profile, start, end, desc="L0 bucket specialists"
+        members, targets, core, plan, desc="L0 bucket specialists"
     ):
         preds.insert(0, "bucket", member.name.removeprefix("bucket_"))
         preds.insert(1, "horizon", horizon)
@@ -171,20 +161,20 @@ def baseline_predictions(
     core: pd.DataFrame,
     buckets: dict[str, pd.DataFrame],
     coverage: pd.DataFrame,
-    profile: Profile,
-    start: str,
-    end: str | None,
+    plan: WalkForwardPlan,
 ) -> pd.DataFrame:
     """Direct LightGBM/CatBoost/XGBoost quantile models on all covered features, walk-forward."""
     blocks = tuple(buckets[b] for b in covered_buckets(coverage, list(buckets)))
-    rounds = profile.baseline_rounds
+    rounds = plan.profile.baseline_rounds
     members = [
-        Member("baseline", kind, blocks, direct_fitter(kind, rounds), {"rounds": rounds})
-        for kind in profile.baselines
+        Member(
+            "baseline", kind, blocks, direct_fitter(kind, rounds), load_direct, {"rounds": rounds}
+        )
+        for kind in plan.profile.baselines
     ]
     out = []
     for member, horizon, preds in walk_forward_members(
-        members, targets, core, profile, start, end, desc="baselines"
+        members, targets, core, plan, desc="baselines"
     ):
         preds["horizon"] = horizon
         preds["member"] = member.name
@@ -196,19 +186,17 @@ def meta_predictions(
     l0: pd.DataFrame,
     targets: pd.DataFrame,
     core: pd.DataFrame,
-    profile: Profile,
-    start: str,
-    end: str | None,
+    plan: WalkForwardPlan,
 ) -> pd.DataFrame:
     """L1: per horizon, the walk-forward volatility-regime bucket weighting (`cbi.training.meta`).
 
-    Refits at the L0 cutoffs (`profile.cadence` from `start`) on L0 rows whose target is known
+    Refits at the L0 cutoffs (`plan.folds`) on L0 rows whose target is known
     by the cutoff, over the L2 evidence window; each fit is in the model registry. Returns
     PRED_COLUMNS, regime, p10/p50/p90 and contrib_<bucket> (weight x bucket P50, adding up to
-    the L1 P50), log returns, for as-of dates in [start, end].
+    the L1 P50), log returns, for as-of dates in [plan.start, plan.end].
     """
     sigma = daily_sigma(core)
-    folds = profile_folds(targets, profile, start, end)
+    profile, folds = plan.profile, plan.folds(targets["trade_date"])
     facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
     rows = l0.assign(as_of_date=pd.to_datetime(l0["as_of_date"])).merge(
         facts, on=["as_of_date", "horizon"], how="left"
@@ -263,9 +251,7 @@ def assemble_backtest(
     members: pd.DataFrame,
     meta: pd.DataFrame,
     targets: pd.DataFrame,
-    profile: Profile,
-    start: str,
-    end: str | None,
+    plan: WalkForwardPlan,
 ) -> pd.DataFrame:
     """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
@@ -276,11 +262,13 @@ def assemble_backtest(
     h-day outcomes, since a one-year window holds only ~2 of them at 6 months. A band is only
     recalibrated once max(min_history, 2 x horizon days) past errors are known. L0 buckets are
     reported but only enter the ensemble through L1 (their average). Rows are limited to as-of
-    dates in [start, end]; earlier yardstick rows still feed the past losses. `l2_weight` is
-    each member's share of the ensemble on that date (null for L0 buckets and the ensemble).
+    dates in [plan.start, plan.end]; earlier yardstick rows still feed the past losses.
+    `l2_weight` is each member's share of the ensemble on that date (null for L0 buckets and
+    the ensemble).
     """
     facts = realised(targets)
     days = dict(horizons(targets))
+    profile = plan.profile
     windows = {h: weight_window(profile, d) for h, d in days.items()}
     pool = calibrated_members(members, meta, facts, days, windows, profile.min_history)
     ensemble, weights = combine(pool, windows, profile.min_history, days)
@@ -289,8 +277,8 @@ def assemble_backtest(
     everything = pd.concat(
         [pool[columns], bucket_members(l0)[columns], ensemble[columns]], ignore_index=True
     )
-    lo = pd.Timestamp(start)
-    hi = pd.Timestamp(end) if end else everything["as_of_date"].max()
+    lo = pd.Timestamp(plan.start)
+    hi = pd.Timestamp(plan.end) if plan.end else everything["as_of_date"].max()
     everything = everything[everything["as_of_date"].between(lo, hi)]
     weights = weights[weights["as_of_date"].between(lo, hi)]
     return priced_backtest(everything, weights, pool["member"].unique(), targets)

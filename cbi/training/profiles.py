@@ -13,18 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
+from cbi.training.splitter import Fold, make_folds
+
 
 @dataclass(frozen=True)
 class Profile:
     """One training profile. Dates are ISO strings; cadence is a pandas offset alias."""
 
     name: str
-    # First as-of date predicted by the refitted models, and the refit cadence after it.
+    # First as-of date predicted by the refitted models, and the refit cadence after it (with
+    # dbt var refit `when_due`, what `cbi daily` runs, the only refits; see make_folds).
     walk_forward_start: str
     cadence: str
-    # AutoGluon TabularPredictor settings for the L0 bucket specialists.
+    # AutoGluon TabularPredictor settings for the L0 bucket specialists. Their boosting rounds
+    # bound each fit (no time limit, so a fit does not depend on how busy the machine is).
     l0_hyperparameters: dict[str, Any]
-    l0_time_limit_s: int
     # Direct-library baselines on all features.
     baselines: tuple[str, ...]
     baseline_rounds: int
@@ -50,7 +55,6 @@ PROFILES: dict[str, Profile] = {
         walk_forward_start="2022-01-01",
         cadence="YS",
         l0_hyperparameters={"GBM": {"num_boost_round": 100, "learning_rate": 0.05}},
-        l0_time_limit_s=20,
         baselines=("lightgbm",),
         baseline_rounds=100,
         ts_models={"ETS": {}},
@@ -64,7 +68,6 @@ PROFILES: dict[str, Profile] = {
             "GBM": {"num_boost_round": 300, "learning_rate": 0.03},
             "CAT": {"iterations": 300},
         },
-        l0_time_limit_s=60,
         baselines=("lightgbm", "catboost", "xgboost"),
         baseline_rounds=300,
         ts_models={"ETS": {}, "Theta": {}},
@@ -82,3 +85,27 @@ def get_profile(name: str) -> Profile:
         raise ValueError(
             f"unknown training profile {name!r}; use one of {sorted(PROFILES)}"
         ) from None
+
+
+@dataclass(frozen=True)
+class WalkForwardPlan:
+    """What a training model walks forward: the profile, the first and last as-of date it
+    predicts (end None: the last date in the data) and when it refits (`make_folds`)."""
+
+    profile: Profile
+    start: str
+    end: str | None = None
+    refit: str = "always"
+
+    @classmethod
+    def from_configs(
+        cls, profile: str, start: str | None, end: str | None, refit: str | None = None
+    ) -> WalkForwardPlan:
+        """The plan from the training vars as a dbt Python model reads them (`dbt.config.get`
+        with literal keys, which dbt needs to pass them); empty means the default."""
+        chosen = get_profile(profile)
+        return cls(chosen, start or chosen.walk_forward_start, end or None, refit or "always")
+
+    def folds(self, trade_dates: pd.Series | pd.DatetimeIndex) -> list[Fold]:
+        """The profile's refit folds over these trade dates in [start, end]."""
+        return make_folds(trade_dates, self.start, self.end, self.profile.cadence, self.refit)

@@ -2,20 +2,34 @@
 
 Fitting models return predictions carrying a `fit_id`; `training.model_registry` collects the
 records of exactly those fits, so the registry always matches the tables built in the same run.
+
+A fit's id is what it learned from: level, member, horizon, cutoff, profile, features,
+hyperparameters, seed, a hash of its training rows and the versions of Python and the learning
+libraries (an upgrade refits; deleting the artifact folder refits everything). Past feature rows and
+known targets do not change when data is appended, so a later run asks for the same fit_id
+again; when its model is still saved, `predict_reusing_fits` loads it instead of fitting (and
+predicts only rows it has not predicted before: a model's outputs are kept beside it, keyed by
+a hash of each row's inputs). A learner that saves nothing is always fitted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
+import platform
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from cbi.training.splitter import Fold
@@ -55,15 +69,77 @@ class FitRecord:
     hyperparameters: dict[str, Any]
     seed: int
     profile: str
+    # rows_hash of the training rows (inputs and target values), part of the fit's identity.
+    train_hash: str = ""
     artifact_path: str = ""
+    # Seconds the fit took, and when (UTC): the run that fitted it, also for a reused fit.
     duration_s: float = 0.0
+    fitted_at: str = ""
+    # True when this run loaded the fit saved by an earlier run instead of fitting it.
+    reused: bool = False
     fit_id: str = field(default="")
 
     def __post_init__(self) -> None:
-        """Name the fit by what it is (level, member, horizon, cutoff, profile) unless given."""
+        """Name the fit by what it learned from (see the module docstring) unless given."""
         if not self.fit_id:
-            key = f"{self.level}|{self.member}|{self.horizon}|{self.cutoff}|{self.profile}"
+            identity = [
+                self.level,
+                self.member,
+                self.horizon,
+                self.cutoff,
+                self.profile,
+                self.features,
+                self.hyperparameters,
+                self.seed,
+                self.train_hash,
+                library_versions(),
+            ]
+            key = json.dumps(identity, sort_keys=True, default=str)
             self.fit_id = hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+# Distributions whose version can change what a fit learns (those installed count).
+LEARNING_LIBRARIES = (
+    "autogluon.tabular",
+    "autogluon.timeseries",
+    "lightgbm",
+    "catboost",
+    "xgboost",
+    "xgboost-cpu",
+    "statsforecast",
+)
+
+
+@functools.cache
+def library_versions() -> dict[str, str]:
+    """Python's and the learning libraries' versions, part of every fit's identity."""
+    versions = {"python": platform.python_version()}
+    for name in LEARNING_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def row_keys(frame: pd.DataFrame) -> pd.Series:
+    """One 64-bit hash per row of `frame`'s values (column order counts), index kept.
+
+    -0.0 counts as 0.0: a rebuild may give a feature rounded to zero the other sign (the sum
+    behind it differs in its last bits), and no learner tells the two apart.
+    """
+    floats = frame.columns[[pd.api.types.is_float_dtype(t) for t in frame.dtypes]]
+    if len(floats):
+        frame = frame.copy()
+        frame[floats] = frame[floats] + 0.0
+    return pd.util.hash_pandas_object(frame, index=False)
+
+
+def rows_hash(frame: pd.DataFrame) -> str:
+    """A digest of a frame's column names and values, in row order: a fit's training rows."""
+    digest = hashlib.sha256(json.dumps([str(c) for c in frame.columns]).encode())
+    digest.update(row_keys(frame).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
 
 
 def fit_record(
@@ -79,6 +155,7 @@ def fit_record(
     hyperparameters: dict[str, Any],
     seed: int,
     profile: str,
+    train_hash: str,
 ) -> FitRecord:
     """The record of one fit at `fold`'s cutoff on rows with these as-of and target dates."""
     return FitRecord(
@@ -95,6 +172,7 @@ def fit_record(
         hyperparameters=hyperparameters,
         seed=seed,
         profile=profile,
+        train_hash=train_hash,
     )
 
 
@@ -104,15 +182,100 @@ def model_folder(record: FitRecord) -> Path:
 
 
 def save_record(record: FitRecord, started: float) -> None:
-    """Stamp the time since `started` (perf_counter) and the model folder, then write the record.
+    """Stamp the fit's time (since `started`, perf_counter), date and folder; write the record.
 
-    Only learners that save a model (AutoGluon, L1's weights) leave a folder; the direct GBM
-    baselines keep nothing on disk (the record and fixed seed reproduce them): no path then.
+    Only learners that save a model leave a folder (every learner of the pipeline does; a
+    learner that saves nothing has no path and is fitted again by every run).
     """
     record.duration_s = round(time.perf_counter() - started, 3)
+    record.fitted_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     folder = model_folder(record)
     record.artifact_path = str(folder) if folder.exists() else ""
     write_record(record)
+
+
+Model = TypeVar("Model")
+PREDICTIONS_FILE = "predictions.parquet"
+
+
+def fit_or_load(
+    record: FitRecord, fit: Callable[[Path], Model], load: Callable[[Path], Model] | None
+) -> Model:
+    """The model of `record`: loaded when an identical fit is saved (same fit_id), else fitted.
+
+    `fit(folder)` fits and saves the model in an empty folder; `load(folder)` reads it back
+    (None: the learner saves nothing and is always fitted). The record is written either way;
+    a loaded fit keeps the duration and date of the run that fitted it and says `reused`. A
+    saved fit that cannot be loaded is fitted again (logged).
+    """
+    folder = model_folder(record)
+    earlier = _saved_record(record) if load is not None else None
+    if earlier is not None:
+        try:
+            model = load(folder)
+        except Exception as exc:  # a damaged artifact is refitted, never fatal
+            log.warning("registry: fit %s could not be loaded (%s); refitting", record.fit_id, exc)
+        else:
+            _mark_reused(record, earlier)
+            return model
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    model = fit(folder)
+    save_record(record, started)
+    return model
+
+
+def predict_reusing_fits(
+    record: FitRecord,
+    keys: pd.Series,
+    fit: Callable[[Path], Model],
+    load: Callable[[Path], Model] | None,
+    predict: Callable[[Model, np.ndarray], pd.DataFrame],
+) -> pd.DataFrame:
+    """The fit's outputs for every row to predict; only new rows meet the model (`fit_or_load`).
+
+    `keys`: one hash per row of the inputs the model sees (`row_keys`); `predict(model, mask)`
+    returns numeric outputs for the masked rows. A saved fit keeps its outputs beside it, so a
+    later run reads the rows it predicted before and loads the model only for new ones (a new
+    as-of date); with nothing new the model is not even loaded.
+    """
+    folder = model_folder(record)
+    earlier = _saved_record(record) if load is not None else None
+    saved = _saved_predictions(folder) if earlier is not None else None
+    todo = ~keys.isin(saved.index).to_numpy() if saved is not None else np.ones(len(keys), bool)
+    if earlier is not None and not todo.any():
+        _mark_reused(record, earlier)
+        return saved.loc[keys.to_numpy()].reset_index(drop=True)
+    model = fit_or_load(record, fit, load)
+    if not record.reused:
+        saved, todo = None, np.ones(len(keys), bool)
+    fresh = predict(model, todo).set_axis(keys[todo].to_numpy())
+    saved = fresh if saved is None else pd.concat([saved, fresh])
+    saved = saved[~saved.index.duplicated(keep="last")]
+    if load is not None and folder.is_dir():
+        saved.rename_axis("row_key").to_parquet(folder / PREDICTIONS_FILE)
+    return saved.loc[keys.to_numpy()].reset_index(drop=True)
+
+
+def _saved_record(record: FitRecord) -> dict[str, Any] | None:
+    """The stored record of an identical earlier fit whose model folder is still on disk."""
+    path = artifact_root() / "registry" / f"{record.fit_id}.json"
+    if not path.exists() or not model_folder(record).is_dir():
+        return None
+    return json.loads(path.read_text())
+
+
+def _mark_reused(record: FitRecord, earlier: dict[str, Any]) -> None:
+    """Record that this run reuses the earlier fit (its duration and date are kept)."""
+    record.duration_s, record.fitted_at = earlier["duration_s"], earlier.get("fitted_at", "")
+    record.reused, record.artifact_path = True, str(model_folder(record))
+    write_record(record)
+
+
+def _saved_predictions(folder: Path) -> pd.DataFrame | None:
+    """Outputs a saved fit already computed, indexed by row key (None if there are none)."""
+    path = folder / PREDICTIONS_FILE
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def write_record(record: FitRecord) -> None:
@@ -140,9 +303,9 @@ def read_records(fit_ids: list[str]) -> pd.DataFrame:
 def prune_artifacts(keep: set[str]) -> int:
     """Delete the models and records of fits not in `keep`; returns how many were removed.
 
-    Every run refits (the latest refit's cutoff moves each day), so without pruning a daily run
-    would leave a few dozen stale model folders behind every morning. What the registry table
-    of this run lists is kept; anything else is reproducible by rebuilding (seeds are fixed).
+    With refit `always` the latest refit's cutoff moves each day, so without pruning daily runs
+    would leave a few dozen stale model folders behind. What the registry table of this run
+    lists is kept; anything else is reproducible by rebuilding (seeds are fixed).
     """
     root = artifact_root()
     stale = {

@@ -3,6 +3,11 @@
 A fold has a cutoff date. Its model trains on rows whose *target* date is on or before the
 cutoff (rows whose target window crosses the cutoff are purged: their outcome was not yet
 known), and predicts only as-of dates after the cutoff, up to and including the next cutoff.
+
+Refit modes (dbt var `refit`): `always` adds a last refit on the day before the last date, so
+the live forecast uses every known target but that fit moves every day; `when_due` keeps only
+the cadence boundaries, so between two boundaries the last fit stays the same and a daily run
+reuses it (`cbi daily`).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+
+REFIT_MODES = ("always", "when_due")
 
 
 @dataclass(frozen=True)
@@ -26,13 +33,17 @@ def make_folds(
     start: str | pd.Timestamp,
     end: str | pd.Timestamp | None,
     cadence: str,
+    refit: str = "always",
 ) -> list[Fold]:
     """Folds whose predictions cover the trading dates in [start, end] at a fixed cadence.
 
     Each refit boundary (e.g. every year start from `start`) becomes a cutoff on the last
-    trading date before it. When the window reaches the last date in the data, one more refit
-    with the cutoff on the day before it makes the live forecast use every known target.
+    trading date before it. With refit `always`, when the window reaches the last date in the
+    data, one more refit with the cutoff on the day before it makes the live forecast use
+    every known target; with `when_due` the last boundary's fit predicts up to the last date.
     """
+    if refit not in REFIT_MODES:
+        raise ValueError(f"unknown refit mode {refit!r}; use one of {list(REFIT_MODES)}")
     dates = pd.DatetimeIndex(sorted(pd.to_datetime(pd.Series(trade_dates)).unique()))
     last = dates[-1]
     end_ts = min(pd.Timestamp(end), last) if end is not None else last
@@ -44,7 +55,7 @@ def make_folds(
         before = dates[dates < boundary]
         if len(before) and (not cutoffs or before[-1] > cutoffs[-1]):
             cutoffs.append(before[-1])
-    if end_ts == last and len(dates) >= 2 and dates[-2] > cutoffs[-1]:
+    if refit == "always" and end_ts == last and len(dates) >= 2 and dates[-2] > cutoffs[-1]:
         cutoffs.append(dates[-2])
     folds = []
     for i, cutoff in enumerate(cutoffs):

@@ -5,6 +5,9 @@ the longest horizon; each as-of date is then one item (the index truncated at th
 whole fold is predicted in one call. Steps are trading days (a regular business-day stand-in
 index), so step h is the h-trading-day horizon. The index is built from roll-free daily
 returns, so its h-day change omits the roll gaps the continuous-contract target can contain.
+A fold's fit is saved and reused while the index up to its cutoff is unchanged, and items it
+forecast before are read back (local models like ETS are estimated on each item when it is
+predicted, so predicting, not fitting, is what costs time here).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, QUANTILES, SEED
 from cbi.training.data import horizons
-from cbi.training.profiles import Profile
-from cbi.training.registry import FitRecord, fit_record, model_folder, save_record
-from cbi.training.splitter import Fold, make_folds
+from cbi.training.profiles import Profile, WalkForwardPlan
+from cbi.training.registry import FitRecord, fit_record, predict_reusing_fits, rows_hash
+from cbi.training.splitter import Fold
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,12 @@ class PriceIndex:
             )
         return pd.concat(frames, ignore_index=True)
 
+    def item_keys(self, ends: list[int]) -> pd.Series:
+        """One 64-bit key per item, from its timestamps and values (what a forecast sees)."""
+        items = self.items(ends).groupby("item_id", sort=False)
+        keys = [int(rows_hash(item[["timestamp", "target"]]), 16) for _, item in items]
+        return pd.Series(np.array(keys, dtype=np.uint64))
+
 
 def price_index(core: pd.DataFrame) -> PriceIndex:
     """Cumulative roll-free daily log returns of `core`, in trade-date order."""
@@ -87,7 +96,7 @@ def price_index(core: pd.DataFrame) -> PriceIndex:
 
 
 def ts_predictions(
-    targets: pd.DataFrame, core: pd.DataFrame, profile: Profile, start: str, end: str | None
+    targets: pd.DataFrame, core: pd.DataFrame, plan: WalkForwardPlan
 ) -> pd.DataFrame:
     """Walk-forward TimeSeriesPredictor quantiles of the h-day log return for every horizon."""
     index = price_index(core)
@@ -95,22 +104,25 @@ def ts_predictions(
     longest = max(days for _, days in pairs)
     dated = targets.assign(trade_date=pd.to_datetime(targets["trade_date"]))
     target_dates = dated.set_index(["trade_date", "horizon"])["target_date"]
+    profile = plan.profile
     models = model_list(profile)
     out = []
-    for fold in make_folds(index.dates, start, end, profile.cadence):
+    for fold in plan.folds(index.dates):
         as_of = index.dates[(index.dates > fold.cutoff) & (index.dates <= fold.predict_to)]
         if as_of.empty:
             continue
+        started = time.perf_counter()
         cut = int(index.position[fold.cutoff])
         record = ts_record(index, fold, cut, models, longest, profile)
         ends = [int(index.position[d]) for d in as_of]
-        forecast = fit_and_forecast(index, cut, ends, models, longest, profile, record)
+        forecast = fit_and_forecast(index, cut, ends, models, pairs, profile, record)
         out.extend(fold_rows(forecast, pairs, as_of, ends, index, target_dates, fold, record))
         log.info(
-            "time-series member fold %d: %d as-of dates, %.1fs",
+            "time-series member fold %d: %d as-of dates, %.1fs%s",
             fold.fold,
             len(as_of),
-            record.duration_s,
+            time.perf_counter() - started,
+            " (fit reused)" if record.reused else "",
         )
     return pd.DataFrame(out)
 
@@ -137,6 +149,7 @@ def ts_record(
         hyperparameters={"models": models, "prediction_length": longest},
         seed=SEED,
         profile=profile.name,
+        train_hash=rows_hash(index.items([cut])),
     )
 
 
@@ -145,37 +158,50 @@ def fit_and_forecast(
     cut: int,
     ends: list[int],
     models: dict[str, Any],
-    longest: int,
+    pairs: list[tuple[str, int]],
     profile: Profile,
     record: FitRecord,
 ) -> pd.DataFrame:
-    """Fit on the index up to position `cut`, forecast `longest` steps from each end, record it.
+    """Fit on the index up to position `cut` (or reuse that fit), forecast from each end.
 
-    Returns the forecast with item_id, step (1 = the next trading day) and one column per
-    quantile level, in log-price units.
+    Returns one row per end, in order, with a column `<quantile>@<step>` (log-price units) for
+    each quantile level and horizon step in `pairs`. Items the saved fit forecast before are
+    read back rather than forecast again.
     """
     from autogluon.timeseries import TimeSeriesDataFrame, TimeSeriesPredictor
 
-    started = time.perf_counter()
-    predictor = TimeSeriesPredictor(
-        prediction_length=longest,
-        quantile_levels=list(QUANTILES),
-        path=str(model_folder(record)),
-        freq="B",
-        verbosity=0,
-    ).fit(
-        TimeSeriesDataFrame.from_data_frame(index.items([cut])),
-        hyperparameters=models,
-        time_limit=profile.ts_time_limit_s,
-        enable_ensemble=False,
-        random_seed=SEED,
-        skip_model_selection=len(models) == 1,
-    )
-    forecast = predictor.predict(TimeSeriesDataFrame.from_data_frame(index.items(ends)))
-    save_record(record, started)
-    forecast = forecast.reset_index()
-    forecast["step"] = forecast.groupby("item_id").cumcount() + 1
-    return forecast
+    longest = max(days for _, days in pairs)
+
+    def fit(folder: Path) -> TimeSeriesPredictor:
+        return TimeSeriesPredictor(
+            prediction_length=longest,
+            quantile_levels=list(QUANTILES),
+            path=str(folder),
+            freq="B",
+            verbosity=0,
+        ).fit(
+            TimeSeriesDataFrame.from_data_frame(index.items([cut])),
+            hyperparameters=models,
+            time_limit=profile.ts_time_limit_s,
+            enable_ensemble=False,
+            random_seed=SEED,
+            skip_model_selection=len(models) == 1,
+        )
+
+    def load(folder: Path) -> TimeSeriesPredictor:
+        return TimeSeriesPredictor.load(str(folder))
+
+    def forecast(predictor: TimeSeriesPredictor, mask: np.ndarray) -> pd.DataFrame:
+        chosen = [e for e, m in zip(ends, mask, strict=True) if m]
+        long = predictor.predict(TimeSeriesDataFrame.from_data_frame(index.items(chosen)))
+        long = pd.DataFrame(long).reset_index()
+        long["step"] = long.groupby("item_id").cumcount() + 1
+        long = long[long["step"].isin([days for _, days in pairs])]
+        wide = long.pivot(index="item_id", columns="step", values=[str(q) for q in QUANTILES])
+        wide.columns = [f"{q}@{step}" for q, step in wide.columns]
+        return wide.loc[[str(e) for e in chosen]].reset_index(drop=True)
+
+    return predict_reusing_fits(record, index.item_keys(ends), fit, load, forecast)
 
 
 def fold_rows(
@@ -191,10 +217,9 @@ def fold_rows(
     """One row per horizon and as-of date: the h-step quantiles minus the as-of index level."""
     rows = []
     for horizon, days in pairs:
-        at = forecast[forecast["step"] == days].set_index("item_id")
-        for d, e in zip(as_of, ends, strict=True):
-            row = at.loc[str(e)]
-            levels = np.sort([row[str(q)] for q in QUANTILES]) - index.values.iloc[e]
+        for i, (d, e) in enumerate(zip(as_of, ends, strict=True)):
+            row = forecast.iloc[i]
+            levels = np.sort([row[f"{q}@{days}"] for q in QUANTILES]) - index.values.iloc[e]
             rows.append(
                 {
                     "as_of_date": d,

@@ -1,9 +1,13 @@
-"""Run any quantile learner through the purged walk-forward and collect predictions + registry."""
+"""Run any quantile learner through the purged walk-forward and collect predictions + registry.
+
+A fold whose training rows, features and settings match a fit saved by an earlier run reuses
+it (`cbi.training.registry.predict_reusing_fits`): only as-of dates that fit has not predicted
+before are predicted, and nothing is refitted.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,7 @@ import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS
 from cbi.training.learners import Predict
-from cbi.training.registry import FitRecord, fit_record, model_folder, save_record
+from cbi.training.registry import FitRecord, fit_record, predict_reusing_fits, row_keys, rows_hash
 from cbi.training.splitter import Fold, predict_mask, time_ordered_tuning_split, train_mask
 
 log = logging.getLogger(__name__)
@@ -22,7 +26,10 @@ MIN_TRAIN_ROWS = 250
 
 PREDICTION_KEYS = ("as_of_date", "target_date", "fold", "cutoff", "fit_id")
 
+# fit(fit rows, tuning rows, features, folder) -> predict; saves its model in the folder.
 Fitter = Callable[[pd.DataFrame, pd.DataFrame, list[str], Path], Predict]
+# load(features, folder) -> predict, from what the fitter saved there.
+Loader = Callable[[list[str], Path], Predict]
 
 
 def ordered(values: np.ndarray) -> np.ndarray:
@@ -42,13 +49,15 @@ def walk_forward(
     hyperparameters: dict[str, Any],
     seed: int,
     profile: str,
+    loader: Loader | None = None,
     min_train_rows: int = MIN_TRAIN_ROWS,
 ) -> pd.DataFrame:
     """Refit `fitter` at each fold's cutoff and predict that fold's dates (log returns).
 
     Returns as_of_date, target_date, fold, cutoff, fit_id, p10, p50, p90, plus contrib_<name>
     columns when the predict function explains itself (`predict.contributions`). Folds with
-    fewer than `min_train_rows` purged training rows are skipped with a log line.
+    fewer than `min_train_rows` purged training rows are skipped with a log line. With a
+    `loader`, a fit saved by an earlier run on the same rows is loaded instead of refitted.
     """
     label = f"{level} {member} {horizon}"
     out = []
@@ -72,9 +81,10 @@ def walk_forward(
             hyperparameters=hyperparameters,
             seed=seed,
             profile=profile,
+            train_hash=rows_hash(train[["trade_date", "target_date", *features, "y"]]),
         )
-        predict, standardised = fit_and_predict(fitter, train, to_predict, features, record)
-        out.append(fold_predictions(to_predict, standardised, predict, fold, record.fit_id))
+        outputs = fit_and_predict(fitter, loader, train, to_predict, features, record)
+        out.append(fold_predictions(to_predict, outputs, fold, record.fit_id))
     if not out:
         return pd.DataFrame(columns=[*PREDICTION_KEYS, *QUANTILE_COLUMNS])
     return pd.concat(out, ignore_index=True)
@@ -82,41 +92,52 @@ def walk_forward(
 
 def fit_and_predict(
     fitter: Fitter,
+    loader: Loader | None,
     train: pd.DataFrame,
     to_predict: pd.DataFrame,
     features: list[str],
     record: FitRecord,
-) -> tuple[Predict, np.ndarray]:
-    """Fit on the fold's purged rows (earlier fit, later tuning rows), predict, record the fit.
+) -> pd.DataFrame:
+    """Fit on the fold's purged rows (earlier fit, later tuning rows) or reuse the saved fit.
 
-    Returns the predict function and its ordered standardised quantiles for `to_predict`.
+    Returns one row per `to_predict` row: the ordered standardised p10, p50, p90 and the
+    standardised contrib_<name> columns when the predict function explains itself.
     """
     fit_rows, tune_rows = time_ordered_tuning_split(train)
-    started = time.perf_counter()
-    predict = fitter(fit_rows, tune_rows, features, model_folder(record))
-    standardised = ordered(predict(to_predict))
-    save_record(record, started)
-    return predict, standardised
+
+    def predict(model: Predict, mask: np.ndarray) -> pd.DataFrame:
+        rows = to_predict[mask]
+        frame = pd.DataFrame(ordered(model(rows)), columns=list(QUANTILE_COLUMNS))
+        explain = getattr(model, "contributions", None)
+        if explain is not None:
+            parts = explain(rows)
+            for name in parts.columns:
+                frame[f"contrib_{name}"] = parts[name].to_numpy()
+        return frame
+
+    return predict_reusing_fits(
+        record,
+        row_keys(to_predict[features]),
+        lambda folder: fitter(fit_rows, tune_rows, features, folder),
+        None if loader is None else lambda folder: loader(features, folder),
+        predict,
+    )
 
 
 def fold_predictions(
-    to_predict: pd.DataFrame,
-    standardised: np.ndarray,
-    predict: Predict,
-    fold: Fold,
-    fit_id: str,
+    to_predict: pd.DataFrame, outputs: pd.DataFrame, fold: Fold, fit_id: str
 ) -> pd.DataFrame:
-    """One fold's rows in log returns (standardised quantiles x scale), keyed, with contrib_*."""
+    """One fold's rows in log returns (standardised outputs x scale), keyed, with contrib_*."""
     scale = to_predict["scale"].to_numpy()[:, None]
-    frame = pd.DataFrame(standardised * scale, columns=list(QUANTILE_COLUMNS))
+    frame = pd.DataFrame(
+        outputs[list(QUANTILE_COLUMNS)].to_numpy() * scale, columns=list(QUANTILE_COLUMNS)
+    )
     frame.insert(0, "as_of_date", to_predict["trade_date"].to_numpy())
     frame.insert(1, "target_date", to_predict["target_date"].to_numpy())
     frame.insert(2, "fold", fold.fold)
     frame.insert(3, "cutoff", fold.cutoff)
     frame.insert(4, "fit_id", fit_id)
-    explain = getattr(predict, "contributions", None)
-    if explain is not None:
-        parts = explain(to_predict)
-        for name in parts.columns:
-            frame[f"contrib_{name}"] = parts[name].to_numpy() * scale[:, 0]
+    for name in outputs.columns:
+        if name.startswith("contrib_"):
+            frame[name] = outputs[name].to_numpy() * scale[:, 0]
     return frame

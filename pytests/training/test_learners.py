@@ -6,27 +6,39 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbi.training.learners import DIRECT_BUILDERS, fit_autogluon, fit_direct
+from cbi.training.learners import (
+    DIRECT_BUILDERS,
+    fit_autogluon,
+    fit_direct,
+    load_autogluon,
+    load_direct,
+)
 from cbi.training.splitter import make_folds, time_ordered_tuning_split
 
 
-def test_tiny_autogluon_quantile_fit_predicts_three_levels(constructed_panel, tmp_path):
+def test_tiny_autogluon_quantile_fit_predicts_three_levels_and_loads_back(
+    constructed_panel, tmp_path
+):
     train = constructed_panel.dropna(subset=["y"]).iloc[:400]
     fit, tune = time_ordered_tuning_split(train)
-    predict = fit_autogluon(
-        fit, tune, ["f1", "f2"], {"GBM": {"num_boost_round": 20}}, 30, tmp_path / "ag", 1
-    )
+    features, path = ["f1", "f2"], tmp_path / "ag"
+    predict = fit_autogluon(fit, tune, features, {"GBM": {"num_boost_round": 20}}, path, 1)
     values = predict(constructed_panel.iloc[500:510])
     assert values.shape == (10, 3)
     assert np.isfinite(values).all()
+    np.testing.assert_array_equal(
+        load_autogluon(features, path)(constructed_panel.iloc[500:510]), values
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(DIRECT_BUILDERS))
-def test_every_direct_baseline_fits_three_levels(constructed_panel, kind):
+def test_every_direct_baseline_fits_three_levels_and_loads_back(constructed_panel, kind, tmp_path):
     fit, tune = time_ordered_tuning_split(constructed_panel.dropna(subset=["y"]).iloc[:400])
-    values = fit_direct(kind, fit, tune, ["f1", "f2"], 30, 42)(constructed_panel.iloc[500:510])
+    features, rows = ["f1", "f2"], constructed_panel.iloc[500:510]
+    values = fit_direct(kind, fit, tune, features, 30, 42, tmp_path / kind)(rows)
     assert values.shape == (10, 3)
     assert np.isfinite(values).all()
+    np.testing.assert_array_equal(load_direct(features, tmp_path / kind)(rows), values)
 
 
 def test_unknown_direct_baseline_is_named_in_the_error(constructed_panel):

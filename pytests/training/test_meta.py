@@ -124,3 +124,12 @@ def test_l1_regime_boundaries_use_training_rows_only_and_fits_are_registered():
     fresh = run_l1(l0[l0["as_of_date"] >= pd.Timestamp("2016-01-01")], sigma)
     assert fresh.loc[fresh["fold"] == 0, "fit_id"].isna().all()
     assert fresh.loc[fresh["fold"] > 0, "fit_id"].notna().all()
+
+
+def test_l1_weights_saved_by_an_earlier_run_are_read_back_exactly():
+    l0, sigma = constructed_l0()
+    first = run_l1(l0, sigma)
+    again = run_l1(l0, sigma)
+    pd.testing.assert_frame_equal(again, first)
+    records = read_records(again["fit_id"].dropna().tolist())
+    assert records["reused"].all() and (records["fitted_at"] != "").all()

@@ -3,15 +3,17 @@
 import pandas as pd
 
 from cbi.training.pipeline import assemble_backtest
-from cbi.training.profiles import get_profile
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    profile = get_profile(dbt.config.get("training_profile"))
-    start = dbt.config.get("backtest_start") or profile.walk_forward_start
-    end = dbt.config.get("backtest_end") or None
+    plan = WalkForwardPlan.from_configs(
+        dbt.config.get("training_profile"),
+        dbt.config.get("backtest_start"),
+        dbt.config.get("backtest_end"),
+    )
     members = dbt.ref("member_predictions").df()
     series = dbt.ref("ts_predictions").df()
     return with_date_columns(
@@ -20,8 +22,6 @@ def model(dbt, session):
             pd.concat([members, series], ignore_index=True),
             dbt.ref("meta_predictions").df(),
             dbt.ref("zl_targets").df(),
-            profile,
-            start,
-            end,
+            plan,
         )
     )

@@ -1,15 +1,18 @@
 """L0: walk-forward AutoGluon quantile specialists, one per covered bucket and horizon."""
 
 from cbi.training.pipeline import bucket_predictions
-from cbi.training.profiles import get_profile
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    profile = get_profile(dbt.config.get("training_profile"))
-    start = dbt.config.get("backtest_start") or profile.walk_forward_start
-    end = dbt.config.get("backtest_end") or None
+    plan = WalkForwardPlan.from_configs(
+        dbt.config.get("training_profile"),
+        dbt.config.get("backtest_start"),
+        dbt.config.get("backtest_end"),
+        dbt.config.get("refit"),
+    )
     buckets = {
         "crush": dbt.ref("feat_crush_daily").df(),
         "china": dbt.ref("feat_china_daily").df(),
@@ -26,8 +29,6 @@ def model(dbt, session):
             dbt.ref("feat_core_daily").df(),
             buckets,
             dbt.ref("bucket_coverage").df(),
-            profile,
-            start,
-            end,
+            plan,
         )
     )

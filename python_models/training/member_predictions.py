@@ -3,15 +3,18 @@
 import pandas as pd
 
 from cbi.training.pipeline import baseline_predictions, yardstick_predictions
-from cbi.training.profiles import get_profile
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    profile = get_profile(dbt.config.get("training_profile"))
-    start = dbt.config.get("backtest_start") or profile.walk_forward_start
-    end = dbt.config.get("backtest_end") or None
+    plan = WalkForwardPlan.from_configs(
+        dbt.config.get("training_profile"),
+        dbt.config.get("backtest_start"),
+        dbt.config.get("backtest_end"),
+        dbt.config.get("refit"),
+    )
     targets = dbt.ref("zl_targets").df()
     core = dbt.ref("feat_core_daily").df()
     buckets = {
@@ -29,7 +32,7 @@ def model(dbt, session):
         pd.concat(
             [
                 yardstick_predictions(targets, core),
-                baseline_predictions(targets, core, buckets, coverage, profile, start, end),
+                baseline_predictions(targets, core, buckets, coverage, plan),
             ],
             ignore_index=True,
         )
