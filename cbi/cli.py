@@ -165,7 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
         "when the profile's cadence says so), freshness and monitoring checks, alerts. One "
         "summary line; exit 1 when a step failed.",
     )
-    daily.add_argument("--refit", action="store_true", help="refit every model now")
+    daily.add_argument(
+        "--refit",
+        action="store_true",
+        help="refit now on every known target (var refit=always), not only at the cadence",
+    )
     daily.add_argument("--no-ingest", action="store_true", help="skip the ingest step")
     daily.add_argument(
         "--sources", metavar="A,B", help="ingest only these sources (default: every one)"
@@ -183,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     bench = commands.add_parser("bench", help="benchmarks that print a table")
-    bench.add_argument("what", choices=["ingest", "features", "forecast"])
+    bench.add_argument("what", choices=["ingest", "features", "forecast", "daily"])
     bench.add_argument(
         "--from-dir",
         metavar="DIR",

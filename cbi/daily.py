@@ -5,9 +5,10 @@ Steps, each reported in the summary line:
 1. ingest: every extractor with an `update` (incremental live pull) whose key is set, or whose
    import folder `$CBI_IMPORT_DIR/<source>/` exists; the others are listed as not configured.
    A failed source is reported and the run goes on with what the database already holds.
-2. build: `dbt build` of staging, panel and marts, then the models. The models reuse the
-   fitted models behind the last refit unless the profile's cadence says a refit is due (or
-   `--refit`); see `cbi.training` for how a fit is reused.
+2. build: `dbt build` of staging, panel and marts, then the models with dbt var refit
+   `when_due` (`--refit`: `always`): cutoffs only at the profile's cadence boundaries, so the
+   fits saved by earlier runs are loaded and only the new as-of dates are predicted, unless a
+   boundary has passed (see `cbi.training.registry` for how a fit is reused).
 3. freshness: `dbt source freshness`; a source staler than its cadence allows is an alert.
 4. monitoring and alerts: a bucket that lost coverage since the last run, a P50 that moved
    more than `CBI_P50_MOVE_PCT` % (default 5) from the previous forecast, live accuracy worse
@@ -93,8 +94,9 @@ def run_daily(
             _ingest(db_path, run, sources)
         else:
             run.steps.append("ingest skipped")
-        if _build(db_path, run, refit):
-            _freshness(db_path, run)
+        variables = ["--vars", json.dumps({"refit": "always" if refit else "when_due"})]
+        if _build(db_path, run, refit, variables):
+            _freshness(db_path, run, variables)
             _monitor(db_path, run, today)
         con = connect_writable(db_path, "daily")
         try:
@@ -169,18 +171,18 @@ def _has_credential(extractor: object) -> bool:
     return variable is None or bool(os.environ.get(variable))
 
 
-def _build(db_path: Path, run: Run, refit: bool) -> bool:
-    """Features, then models (refit only when due or asked); False when a step failed."""
+def _build(db_path: Path, run: Run, refit: bool, variables: list[str]) -> bool:
+    """Features, then models (refit only when due or asked); False when a step failed.
+
+    Every dbt step of a run gets the same `variables` (dbt var refit), so dbt parses the
+    project once and the later steps reuse that parse.
+    """
     steps = [
         ("build features", ["build", "--exclude", "path:python_models", "tag:monitoring"]),
-        (
-            "build models",
-            ["build", "--select", "path:python_models", "tag:monitoring"]
-            + ["--vars", json.dumps({"refit": "always" if refit else "when_due"})],
-        ),
+        ("build models", ["build", "--select", "path:python_models", "tag:monitoring"]),
     ]
     for step, args in steps:
-        code = run_dbt(db_path, args)
+        code = run_dbt(db_path, args + variables)
         if code != 0:
             run.failed(step, f"dbt exited {code}; the database is as it was before this step")
             return False
@@ -188,11 +190,11 @@ def _build(db_path: Path, run: Run, refit: bool) -> bool:
     return True
 
 
-def _freshness(db_path: Path, run: Run) -> None:
+def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
     """dbt source freshness: every source past its warn threshold becomes an alert."""
     target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
     output = target / "daily_sources.json"
-    run_dbt(db_path, ["source", "freshness", "--output", str(output)])
+    run_dbt(db_path, ["source", "freshness", "--output", str(output), *variables])
     if not output.exists():
         run.failed("freshness", "dbt source freshness wrote no result")
         return
