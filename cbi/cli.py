@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=_sync)
 
     bench = commands.add_parser("bench", help="benchmarks that print a table")
-    bench.add_argument("what", choices=["ingest", "features", "forecast", "daily"])
+    bench.add_argument("what", choices=["ingest", "features", "forecast", "selection", "daily"])
     bench.add_argument(
         "--from-dir",
         metavar="DIR",

@@ -13,13 +13,13 @@ import pytest
 from cbi.benchmarks.forecast import gain_table, run, with_losses
 
 
-def constructed_backtest() -> pd.DataFrame:
+def constructed_backtest(start: str = "2022-01-03", end: str = "2023-12-29") -> pd.DataFrame:
     """constructed_backtest: two years of synthetic closes near 50 c/lb and their 1m outcomes.
 
     rw_vol's band is the right width, rw_empirical's too wide; at 1w the ensemble is rw_vol
     itself, at 1m its P50 is half-way to the outcome (a real, sustained gain)."""
     rng = np.random.default_rng(2)
-    dates = pd.bdate_range("2022-01-03", "2023-12-29")
+    dates = pd.bdate_range(start, end)
     close = 50 * np.exp(np.cumsum(rng.normal(0, 0.01, len(dates))))
     frames = []
     for horizon, days in (("1w", 5), ("1m", 21)):
@@ -33,6 +33,7 @@ def constructed_backtest() -> pd.DataFrame:
                 pd.DataFrame(
                     {
                         "as_of_date": dates.date,
+                        "target_date": (dates + pd.offsets.BDay(days)).date,
                         "horizon": horizon,
                         "member": member,
                         "p10": centre[member] - width * spread,
@@ -50,7 +51,7 @@ def test_gain_table_by_year_and_overall():
     backtest = constructed_backtest()
     rows = with_losses(backtest[backtest["horizon"] == "1m"])
     table = gain_table(rows, horizon_days=21).set_index("year")
-    assert list(table.index) == ["2022", "2023", "all"]
+    assert list(table.index) == ["2022", "2023", "2020-2024 reported", "all"]
     assert (table["yardstick"] == "rw_vol").all()
     assert (table["label"] == "significant gain").all() and (table["high"] < 0).all()
     assert table.loc["all", "n"] == 520
@@ -62,6 +63,24 @@ def test_gain_table_by_year_and_overall():
 
     same = gain_table(with_losses(backtest[backtest["horizon"] == "1w"]), horizon_days=5)
     assert (same["gain"] == 0).all() and (same["label"] == "no significant gain").all()
+
+
+def test_selection_and_reported_periods_hold_only_outcomes_known_by_their_end():
+    # GIVEN a backtest over 2019-2020, WHEN scored, THEN the selection period (2015-2019)
+    # holds the 2019 as-of dates whose 1m outcome was known by 2019-12-31, and the reported
+    # period (2020-2024) the 2020 ones
+    backtest = constructed_backtest("2019-01-01", "2020-12-31")
+    rows = with_losses(backtest[backtest["horizon"] == "1m"])
+    table = gain_table(rows, horizon_days=21).set_index("year")
+    assert list(table.index) == [
+        "2019",
+        "2020",
+        "2015-2019 selection",
+        "2020-2024 reported",
+        "all",
+    ]
+    assert table.loc["2015-2019 selection", "n"] == table.loc["2019", "n"] - 21
+    assert table.loc["2020-2024 reported", "n"] == table.loc["2020", "n"]
 
 
 def test_bench_forecast_prints_the_interval_and_the_label(

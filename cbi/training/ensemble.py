@@ -51,20 +51,23 @@ def calibrate(
 ) -> pd.DataFrame:
     """Split-conformal (CQR) widening of the P10-P90 band from past out-of-sample errors.
 
-    `frame`: one member and horizon, sorted by as_of_date, with target_log_return. The score
-    max(p10 - y, y - p90) of past rows gives the amount to widen (or narrow) both ends so that
-    `coverage` of past outcomes would have been inside. Rows without enough past keep their band.
+    `frame`: one member and horizon, sorted by as_of_date, with target_log_return and `scale`
+    (the size of an h-day move at the as-of date: EWMA volatility x sqrt(h), or 1 for raw
+    scores). The score max(p10 - y, y - p90) / scale of past rows gives the amount, times
+    today's scale, to widen (or narrow) both ends so that `coverage` of past outcomes would
+    have been inside. Rows without enough past keep their band.
     """
     frame = frame.sort_values("as_of_date").reset_index(drop=True)
     y = frame["target_log_return"].to_numpy()
-    scores = np.maximum(frame["p10"].to_numpy() - y, y - frame["p90"].to_numpy())
+    scale = frame["scale"].to_numpy(dtype=float)
+    scores = np.maximum(frame["p10"].to_numpy() - y, y - frame["p90"].to_numpy()) / scale
     adjust = np.zeros(len(frame))
     for i, rows in enumerate(_past_rows(frame)):
         past = scores[rows[-window:]]
         past = past[~np.isnan(past)]
-        if len(past) >= min_history:
+        if len(past) >= min_history and not np.isnan(scale[i]):
             level = min(1.0, np.ceil((len(past) + 1) * coverage) / len(past))
-            adjust[i] = np.quantile(past, level)
+            adjust[i] = np.quantile(past, level) * scale[i]
     out = frame.copy()
     out["p10"] = np.minimum(frame["p10"] - adjust, frame["p50"])
     out["p90"] = np.maximum(frame["p90"] + adjust, frame["p50"])
@@ -137,18 +140,19 @@ def combine(
     windows: dict[str, int],
     min_history: int,
     horizon_days: dict[str, int],
+    weighting: str = "evidence",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """L2: weight members by exp(-(n / h) x (relative past loss - best one's)) per date.
+    """L2: the members' quantiles averaged per date with `member_weights(frame, weighting)`.
 
     `members`: as_of_date, horizon, member, p10/p50/p90 (log returns), target_log_return, and
-    target_date; `windows`: trailing rows scored per horizon. The exponent is the evidence
-    (`evidence_weight`): n / h independent h-day outcomes behind the score times the loss gap
-    in units of the yardsticks' loss. A member needs max(min_history, 2 x horizon days) realised
-    predictions; if none qualifies, the yardsticks share the weight equally.
-    Returns (ensemble rows, weights).
+    target_date; `windows`: trailing rows scored per horizon. With "evidence" the weight is
+    exp(-(n / h) x (relative past loss - best one's)): n / h independent h-day outcomes behind
+    the score times the loss gap in units of the yardsticks' loss (`evidence_weight`). A member
+    needs max(min_history, 2 x horizon days) realised predictions; if none qualifies, the
+    yardsticks share the weight equally. Returns (ensemble rows, weights).
     """
     frame = scored_members(members, windows, min_history, horizon_days)
-    frame["weight"] = member_weights(frame)
+    frame["weight"] = member_weights(frame, weighting)
     return weighted_ensemble(frame), weights_table(frame)
 
 
@@ -176,12 +180,26 @@ def scored_members(
     return pd.concat(scored, ignore_index=True)
 
 
-def member_weights(frame: pd.DataFrame) -> pd.Series:
-    """Evidence weights normalised per date and horizon; the yardsticks share it if none has."""
+WEIGHTINGS = ("evidence", "equal", "yardsticks")
+
+
+def member_weights(frame: pd.DataFrame, weighting: str = "evidence") -> pd.Series:
+    """Weights normalised per date and horizon; the yardsticks share it if no member has one.
+
+    "evidence": `evidence_weight` of each member's relative past loss; "equal": 1 for every
+    member with a track record (a known past_loss); "yardsticks": the random walks alone.
+    """
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"unknown member weighting {weighting!r}; use one of {WEIGHTINGS}")
     keys = ["as_of_date", "horizon"]
     out = frame[[*keys, "member"]].copy()
-    best = frame.groupby(keys)["past_loss"].transform("min")
-    out["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
+    if weighting == "evidence":
+        best = frame.groupby(keys)["past_loss"].transform("min")
+        out["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
+    elif weighting == "equal":
+        out["weight"] = frame["past_loss"].notna().astype(float)
+    else:
+        out["weight"] = 0.0
     no_weight = out.groupby(keys)["weight"].transform("sum") == 0
     out.loc[no_weight & out["member"].isin(YARDSTICKS), "weight"] = 1.0
     return out["weight"] / out.groupby(keys)["weight"].transform("sum")

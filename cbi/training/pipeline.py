@@ -251,28 +251,31 @@ def assemble_backtest(
     members: pd.DataFrame,
     meta: pd.DataFrame,
     targets: pd.DataFrame,
+    core: pd.DataFrame,
     plan: WalkForwardPlan,
 ) -> pd.DataFrame:
     """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
     Model members (baselines, time-series, L1) get conformal bands from their own past errors
-    before L2 weighs them; yardsticks are used as they are. The weighted ensemble gets a last
-    conformal band from its own past errors over a longer window. Every window (member bands,
+    (scaled by the as-of volatility with `profile.band_scale` "volatility") before L2 averages
+    their quantiles with `profile.member_weighting`; yardsticks are used as they are. With
+    `profile.ensemble_band` the ensemble gets a last conformal band from its own past errors;
+    without it its band is the weighted average of its members'. Every window (member bands,
     L2 scores, ensemble band) holds at least `profile.independent_outcomes` non-overlapping
     h-day outcomes, since a one-year window holds only ~2 of them at 6 months. A band is only
     recalibrated once max(min_history, 2 x horizon days) past errors are known. L0 buckets are
-    reported but only enter the ensemble through L1 (their average). Rows are limited to as-of
-    dates in [plan.start, plan.end]; earlier yardstick rows still feed the past losses.
-    `l2_weight` is each member's share of the ensemble on that date (null for L0 buckets and
-    the ensemble).
+    reported but only enter the ensemble through L1. Rows are limited to as-of dates in
+    [plan.start, plan.end]; earlier yardstick rows still feed the past losses. `l2_weight` is
+    each member's share of the ensemble on that date (null for L0 buckets and the ensemble).
     """
-    facts = realised(targets)
     days = dict(horizons(targets))
     profile = plan.profile
+    facts = band_scales(realised(targets), core, days, profile.band_scale)
     windows = {h: weight_window(profile, d) for h, d in days.items()}
     pool = calibrated_members(members, meta, facts, days, windows, profile.min_history)
-    ensemble, weights = combine(pool, windows, profile.min_history, days)
-    ensemble = calibrated_ensemble(ensemble, facts, days, profile)
+    ensemble, weights = combine(pool, windows, profile.min_history, days, profile.member_weighting)
+    if profile.ensemble_band:
+        ensemble = calibrated_ensemble(ensemble, facts, days, profile)
     columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
     everything = pd.concat(
         [pool[columns], bucket_members(l0)[columns], ensemble[columns]], ignore_index=True
@@ -282,6 +285,24 @@ def assemble_backtest(
     everything = everything[everything["as_of_date"].between(lo, hi)]
     weights = weights[weights["as_of_date"].between(lo, hi)]
     return priced_backtest(everything, weights, pool["member"].unique(), targets)
+
+
+BAND_SCALES = ("volatility", "none")
+
+
+def band_scales(
+    facts: pd.DataFrame, core: pd.DataFrame, days: dict[str, int], band_scale: str
+) -> pd.DataFrame:
+    """`facts` with `scale`, what conformity scores are divided by: the EWMA daily volatility
+    at the as-of close x sqrt(h) ("volatility"), or 1 ("none")."""
+    if band_scale not in BAND_SCALES:
+        raise ValueError(f"unknown band_scale {band_scale!r}; use one of {BAND_SCALES}")
+    if band_scale == "none":
+        return facts.assign(scale=1.0)
+    sigma = daily_sigma(core).rename(columns={"trade_date": "as_of_date"})
+    out = facts.merge(sigma, on="as_of_date", how="left")
+    out["scale"] = out["sigma_daily"] * np.sqrt(out["horizon"].map(days).astype(float))
+    return out.drop(columns=["sigma_daily"])
 
 
 def weight_window(profile: Profile, horizon_days: int) -> int:
@@ -297,11 +318,13 @@ def calibrated_members(
     windows: dict[str, int],
     min_history: int,
 ) -> pd.DataFrame:
-    """The L2 pool: yardsticks as they are, model members (and L1) with conformal bands."""
+    """The L2 pool: yardsticks as they are, model members (and L1) with conformal bands.
+
+    `facts`: realised outcomes with the band `scale` of each as-of date (`band_scales`)."""
     pool = pd.concat([members, meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS]]], ignore_index=True)
     pool["as_of_date"] = pd.to_datetime(pool["as_of_date"])
     pool["target_date"] = pd.to_datetime(pool["target_date"])
-    pool = pool.merge(facts[[*KEYS, "target_log_return"]], on=KEYS, how="left")
+    pool = pool.merge(facts[[*KEYS, "target_log_return", "scale"]], on=KEYS, how="left")
     calibrated = []
     for (horizon, member), group in pool.groupby(["horizon", "member"], sort=True):
         if member in YARDSTICKS:
@@ -317,7 +340,7 @@ def calibrated_ensemble(
 ) -> pd.DataFrame:
     """The L2 ensemble with a last conformal band from its own past errors, per horizon."""
     ensemble = ensemble.merge(
-        facts[[*KEYS, "target_log_return", "target_date"]], on=KEYS, how="left"
+        facts[[*KEYS, "target_log_return", "target_date", "scale"]], on=KEYS, how="left"
     )
     return pd.concat(
         [

@@ -44,8 +44,20 @@ class Profile:
     weight_window: int = 252
     min_history: int = 40
     independent_outcomes: int = 20
-    # Trailing realised errors of the ensemble itself used for its final conformal band (rows,
-    # also widened to independent_outcomes x h).
+    # How L2 turns members into the ensemble. The defaults were chosen on the 2015-2019
+    # selection period of the full walk-forward, never on 2020-2024 (`cbi bench selection`
+    # prints every variant tried; README "How good is it").
+    # band_scale: "volatility" divides each past conformity score by the EWMA volatility x
+    # sqrt(h) of its as-of date and multiplies the quantile back by today's, so a band learnt
+    # in a turbulent year narrows in a calm one; "none" uses the raw log-return scores.
+    band_scale: str = "volatility"
+    # member_weighting: "evidence" (`ensemble.evidence_weight`), "equal" (every member with a
+    # track record), or "yardsticks" (the random walks alone).
+    member_weighting: str = "evidence"
+    # ensemble_band: give the weighted ensemble a last conformal band from its own past errors
+    # over ensemble_calibration_window rows (also widened to independent_outcomes x h); without
+    # it the ensemble band is the weighted average of its calibrated members' bands.
+    ensemble_band: bool = False
     ensemble_calibration_window: int = 756
 
 

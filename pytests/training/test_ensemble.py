@@ -40,6 +40,7 @@ def constructed_members(
                     "p50": centre,
                     "p90": centre + spread,
                     "target_log_return": y,
+                    "scale": 1.0,
                 }
             )
         )
@@ -95,6 +96,68 @@ def test_l2_prefers_the_member_with_lower_past_loss_and_keeps_order():
     assert set(early["member"]) == {"rw_vol", "rw_empirical"}
 
 
+def test_a_volatility_scaled_band_narrows_when_volatility_falls():
+    # GIVEN constructed outcomes whose size follows the as-of volatility (3 % a day for a year,
+    # then 1 %) and a member with a fixed, too-narrow band
+    dates = pd.bdate_range("2020-01-01", periods=600)
+    scale = np.where(np.arange(600) < 300, 0.03, 0.01)
+    y = np.random.default_rng(3).normal(0, 1, 600) * scale
+    frame = pd.DataFrame(
+        {
+            "as_of_date": dates,
+            "target_date": dates + pd.offsets.BDay(1),
+            "p10": -0.001,
+            "p50": 0.0,
+            "p90": 0.001,
+            "target_log_return": y,
+            "scale": scale,
+        }
+    )
+
+    def calm_coverage(bands: pd.DataFrame) -> float:
+        calm = bands.iloc[305:425]  # the first months of calm, the turbulent year in the window
+        inside = calm["target_log_return"].between(calm["p10"], calm["p90"])
+        return float(inside.mean())
+
+    # WHEN calibrated on raw scores and on scores divided by the volatility
+    raw = calibrate(frame.assign(scale=1.0), window=252, min_history=20)
+    scaled = calibrate(frame, window=252, min_history=20)
+    # THEN in the calm year the raw band (a trailing quantile of turbulent errors) covers
+    # far more than 80 %, the scaled one about 80 %
+    assert calm_coverage(raw) > 0.95
+    assert 0.72 <= calm_coverage(scaled) <= 0.88
+
+
+@pytest.mark.parametrize(
+    ("weighting", "expected"),
+    [
+        ("equal", {"rw_vol": 1 / 3, "rw_empirical": 1 / 3, "model": 1 / 3}),
+        ("yardsticks", {"rw_vol": 0.5, "rw_empirical": 0.5}),
+    ],
+)
+def test_member_weighting_schemes(weighting: str, expected: dict[str, float]) -> None:
+    _, weights = combine(
+        constructed_members(5),
+        {"h": 250},
+        min_history=20,
+        horizon_days={"h": 5},
+        weighting=weighting,
+    )
+    last = weights[weights["as_of_date"] == weights["as_of_date"].max()]
+    assert last.set_index("member")["weight"].to_dict() == pytest.approx(expected)
+
+
+def test_an_unknown_member_weighting_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown member weighting 'best'"):
+        combine(
+            constructed_members(5),
+            {"h": 250},
+            min_history=20,
+            horizon_days={"h": 5},
+            weighting="best",
+        )
+
+
 def test_calibration_uses_only_outcomes_known_at_each_date():
     dates = pd.bdate_range("2020-01-01", periods=120)
     # constructed_member: a too-narrow band around zero, outcomes of +-0.05
@@ -106,6 +169,7 @@ def test_calibration_uses_only_outcomes_known_at_each_date():
             "p50": 0.0,
             "p90": 0.01,
             "target_log_return": np.resize([0.05, -0.05], 120),
+            "scale": 1.0,
         }
     )
     out = calibrate(frame, window=252, min_history=10)
@@ -146,6 +210,7 @@ def constructed_pool(periods: int = 500, long_every: int = 0) -> tuple[pd.DataFr
                     "horizon": horizon,
                     "target_date": target_dates,
                     "target_log_return": rng.normal(0, scale, periods),
+                    "scale": scale,
                 }
             )
         )
@@ -187,6 +252,7 @@ def assembled(members: pd.DataFrame, facts: pd.DataFrame) -> dict[str, pd.DataFr
         model_members, meta, facts, HORIZON_DAYS, windows, ASSEMBLY.min_history
     )
     ensemble, weights = combine(pool, windows, ASSEMBLY.min_history, HORIZON_DAYS)
+    # the optional last band is covered too (profile.ensemble_band)
     ensemble = calibrated_ensemble(ensemble, facts, HORIZON_DAYS, ASSEMBLY)
     keys = ["member", "horizon", "as_of_date"]
     return {

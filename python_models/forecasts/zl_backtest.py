@@ -22,6 +22,7 @@ def model(dbt, session):
             pd.concat([members, series], ignore_index=True),
             dbt.ref("meta_predictions").df(),
             dbt.ref("zl_targets").df(),
+            dbt.ref("feat_core_daily").df(),
             plan,
         )
     )

@@ -1,0 +1,264 @@
+"""`cbi bench selection`: every L2 variant tried, and what each bucket adds, on 2015-2019 only.
+
+Reads the member tables of the full-profile walk-forward (`make bench-forecast`) and re-runs
+the L2 assembly (`cbi.training.pipeline.assemble_backtest`) once per variant of the profile's
+L2 settings, then L1 and L2 once per bucket left out. Everything is scored on the selection
+period only: as-of dates in 2015-2019 whose outcome was known by 2019-12-31, so no 2020-2024
+outcome can steer a choice. The rule that picks the variant is fixed here, before any score:
+among the variants whose 80 % band covers 75-85 % at every horizon, the lowest mean gain over
+the horizons against the better random walk (pinball relative to it, so a 6m loss does not
+outweigh the rest by its size). The chosen settings are the profile defaults; 2020-2024 is
+reported by `cbi bench forecast`, untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cbi.benchmarks.forecast import SELECTION, gain_table, with_losses
+from cbi.training.pipeline import assemble_backtest, meta_predictions
+from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
+from common.db import connect_read_only
+from common.errors import UserError
+from common.paths import resolve_db
+
+BENCH_PROFILE = "full"
+WALK_FORWARD = ("2015-01-01", "2024-12-31")
+COVERAGE_RANGE = (0.75, 0.85)
+
+# Every L2 variant tried (profile settings), the first one the design before issue 12.
+VARIANTS: dict[str, dict[str, object]] = {
+    "raw bands, evidence weights, ensemble band": {
+        "band_scale": "none",
+        "member_weighting": "evidence",
+        "ensemble_band": True,
+    },
+    "raw bands, evidence weights, member bands": {
+        "band_scale": "none",
+        "member_weighting": "evidence",
+        "ensemble_band": False,
+    },
+    "volatility bands, evidence weights, ensemble band": {
+        "band_scale": "volatility",
+        "member_weighting": "evidence",
+        "ensemble_band": True,
+    },
+    "volatility bands, evidence weights, member bands": {
+        "band_scale": "volatility",
+        "member_weighting": "evidence",
+        "ensemble_band": False,
+    },
+    "volatility bands, equal weights, member bands": {
+        "band_scale": "volatility",
+        "member_weighting": "equal",
+        "ensemble_band": False,
+    },
+    "volatility bands, equal weights, ensemble band": {
+        "band_scale": "volatility",
+        "member_weighting": "equal",
+        "ensemble_band": True,
+    },
+    "random walks only": {
+        "band_scale": "volatility",
+        "member_weighting": "yardsticks",
+        "ensemble_band": False,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The walk-forward tables L1 and L2 are assembled from."""
+
+    l0: pd.DataFrame
+    members: pd.DataFrame
+    meta: pd.DataFrame
+    targets: pd.DataFrame
+    core: pd.DataFrame
+    days: dict[str, int]
+
+
+def run(db: str | None = None, source_dir: str | None = None) -> int:
+    """Print the variant table, the choice, and the leave-one-bucket-out table."""
+    inputs = read_inputs(db)
+    base = get_profile(BENCH_PROFILE)
+    print(
+        f"Selection period: as-of {SELECTION.start} .. {SELECTION.end}, outcomes known by "
+        f"{SELECTION.end}; profile {BENCH_PROFILE}. gain: mean pinball vs the better random walk,"
+        "\n95 % moving-block interval; cover80: all years [lowest year, highest year]; width: "
+        "ensemble P10-P90 over the L2-weighted mean of its members'."
+    )
+    scores = {}
+    for name, settings in VARIANTS.items():
+        profile = dataclasses.replace(base, **settings)
+        scores[name] = variant_scores(assembled(inputs, profile, inputs.meta), inputs.days)
+        print(f"\n{name}:")
+        print(format_scores(scores[name]).to_string(index=False))
+    chosen = choose(scores)
+    current = {k: getattr(base, k) for k in VARIANTS[chosen]}
+    print(f"\nChosen by the rule: {chosen} {VARIANTS[chosen]}")
+    print(f"Profile {BENCH_PROFILE} defaults now: {current}")
+    print("\nLeave one bucket out (chosen L2, L1 refitted without the bucket):")
+    print(leave_one_bucket_out(inputs, base).to_string(index=False))
+    return 0
+
+
+def read_inputs(db: str | None) -> Inputs:
+    """The training tables and marts of the walk-forward database."""
+    path = resolve_db(db)
+    con = connect_read_only(path, "bench selection")
+    try:
+        tables = {
+            "l0": "training.bucket_predictions",
+            "members": "training.member_predictions",
+            "series": "training.ts_predictions",
+            "meta": "training.meta_predictions",
+            "targets": "marts.zl_targets",
+            "core": "marts.feat_core_daily",
+        }
+        frames = {name: con.sql(f"select * from {table}").df() for name, table in tables.items()}
+    except duckdb.CatalogException as exc:
+        raise UserError(
+            f"bench selection: {path} has no walk-forward tables; run `make bench-forecast`"
+        ) from exc
+    finally:
+        con.close()
+    if pd.to_datetime(frames["l0"]["as_of_date"]).min() > pd.Timestamp(SELECTION.start):
+        raise UserError(
+            f"bench selection: {path} starts its walk-forward after {SELECTION.start}; "
+            "run `make bench-forecast` (the 2015-2024 full profile)"
+        )
+    targets = frames["targets"]
+    days = dict(targets[["horizon", "horizon_days"]].drop_duplicates().itertuples(index=False))
+    return Inputs(
+        frames["l0"],
+        pd.concat([frames["members"], frames["series"]], ignore_index=True),
+        frames["meta"],
+        targets,
+        frames["core"],
+        {str(h): int(d) for h, d in days.items()},
+    )
+
+
+def assembled(inputs: Inputs, profile: Profile, meta: pd.DataFrame) -> pd.DataFrame:
+    """zl_backtest as this profile's L2 would build it, on the selection period's rows."""
+    plan = WalkForwardPlan(profile, *WALK_FORWARD)
+    backtest = assemble_backtest(inputs.l0, inputs.members, meta, inputs.targets, inputs.core, plan)
+    return selection_rows(backtest)
+
+
+def selection_rows(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Rows with as-of in the selection period and an outcome known by its end."""
+    as_of = pd.to_datetime(backtest["as_of_date"])
+    target = pd.to_datetime(backtest["target_date"])
+    keep = (
+        as_of.between(pd.Timestamp(SELECTION.start), pd.Timestamp(SELECTION.end))
+        & (target <= pd.Timestamp(SELECTION.end))
+        & backtest["actual"].notna()
+    )
+    return backtest[keep]
+
+
+def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame:
+    """Per horizon: ensemble pinball, gain on the better RW and interval, coverage overall and
+    by year (lowest, highest), band width relative to its weighted members'."""
+    scored = with_losses(backtest)
+    scored["width"] = scored["p90"] - scored["p10"]
+    rows = []
+    for horizon, horizon_days in sorted(days.items(), key=lambda kv: kv[1]):
+        part = scored[scored["horizon"] == horizon]
+        overall = gain_table(part, horizon_days).iloc[-1]
+        ensemble = part[part["member"] == "ensemble"]
+        yearly = ensemble.groupby("year")["inside"].mean()
+        pool = part[part["l2_weight"].fillna(0) > 0]
+        member_width = (pool["width"] * pool["l2_weight"]).groupby(pool["as_of_date"]).sum()
+        rows.append(
+            {
+                "horizon": horizon,
+                "pinball": overall["pinball"],
+                "gain": overall["gain"],
+                "low": overall["low"],
+                "high": overall["high"],
+                "label": overall["label"],
+                "cover80": ensemble["inside"].mean(),
+                "cover_low": yearly.min(),
+                "cover_high": yearly.max(),
+                "width_ratio": ensemble.set_index("as_of_date")["width"].mean()
+                / member_width.mean(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """A variant's scores as printed."""
+    return pd.DataFrame(
+        {
+            "horizon": scores["horizon"],
+            "pinball c/lb": scores["pinball"].map("{:.3f}".format),
+            "gain": scores["gain"].map("{:+.1%}".format),
+            "95 % interval": [
+                "" if np.isnan(lo) else f"[{lo:+.1%}, {hi:+.1%}]"
+                for lo, hi in zip(scores["low"], scores["high"], strict=True)
+            ],
+            "": scores["label"],
+            "cover80 [years]": [
+                f"{c:.0%} [{lo:.0%}, {hi:.0%}]"
+                for c, lo, hi in zip(
+                    scores["cover80"], scores["cover_low"], scores["cover_high"], strict=True
+                )
+            ],
+            "width": scores["width_ratio"].map("{:.2f}".format),
+        }
+    )
+
+
+def choose(scores: dict[str, pd.DataFrame]) -> str:
+    """The rule fixed in the module docstring: calibrated at every horizon, then lowest mean
+    gain; if none is calibrated everywhere, the lowest mean gain of all."""
+    low, high = COVERAGE_RANGE
+    calibrated = [
+        name for name, s in scores.items() if s["cover80"].between(low, high).all()
+    ] or list(scores)
+    return min(calibrated, key=lambda name: scores[name]["gain"].mean())
+
+
+def leave_one_bucket_out(inputs: Inputs, profile: Profile) -> pd.DataFrame:
+    """Per bucket and horizon: the ensemble's selection-period pinball without the bucket,
+    relative to with all buckets (positive: the bucket helped), with the interval."""
+    plan = WalkForwardPlan(profile, *WALK_FORWARD)
+    everything = with_losses(assembled(inputs, profile, inputs.meta))
+    rows = []
+    for bucket in sorted(inputs.l0["bucket"].unique()):
+        l0 = inputs.l0[inputs.l0["bucket"] != bucket]
+        meta = meta_predictions(l0, inputs.targets, inputs.core, plan)
+        without = with_losses(assembled(inputs, profile, meta))
+        for horizon, horizon_days in sorted(inputs.days.items(), key=lambda kv: kv[1]):
+            pair = paired_ensembles(everything, without, horizon)
+            gain = gain_table(pair, horizon_days, references=("without",)).iloc[-1]
+            rows.append(
+                {
+                    "bucket left out": bucket,
+                    "horizon": horizon,
+                    "pinball without": f"{gain['yardstick_pinball']:.3f}",
+                    "pinball with all": f"{gain['pinball']:.3f}",
+                    "with vs without": f"{gain['gain']:+.1%}",
+                    "95 % interval": ""
+                    if np.isnan(gain["low"])
+                    else f"[{gain['low']:+.1%}, {gain['high']:+.1%}]",
+                    "": gain["label"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def paired_ensembles(everything: pd.DataFrame, without: pd.DataFrame, horizon: str) -> pd.DataFrame:
+    """The two ensembles at one horizon as members `ensemble` (all buckets) and `without`."""
+    mine = everything[(everything["member"] == "ensemble") & (everything["horizon"] == horizon)]
+    theirs = without[(without["member"] == "ensemble") & (without["horizon"] == horizon)]
+    return pd.concat([mine, theirs.assign(member="without")], ignore_index=True)
