@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cbi.benchmarks.forecast import SELECTION, gain_table, with_losses
+from cbi.training.ensemble import YARDSTICKS
 from cbi.training.pipeline import assemble_backtest, meta_predictions
 from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
 from common.db import connect_read_only
@@ -175,6 +176,9 @@ def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame
         overall = gain_table(part, horizon_days).iloc[-1]
         ensemble = part[part["member"] == "ensemble"]
         yearly = ensemble.groupby("year")["inside"].mean()
+        models = part[part["l2_weight"].notna() & ~part["member"].isin(YARDSTICKS)]
+        best = models.groupby("member")["loss"].mean().idxmin()
+        versus_best = gain_table(part, horizon_days, references=(best,)).iloc[-1]
         pool = part[part["l2_weight"].fillna(0) > 0]
         member_width = (pool["width"] * pool["l2_weight"]).groupby(pool["as_of_date"]).sum()
         rows.append(
@@ -185,6 +189,10 @@ def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame
                 "low": overall["low"],
                 "high": overall["high"],
                 "label": overall["label"],
+                "best_member": best,
+                "vs_best": versus_best["gain"],
+                "vs_best_low": versus_best["low"],
+                "vs_best_high": versus_best["high"],
                 "cover80": ensemble["inside"].mean(),
                 "cover_low": yearly.min(),
                 "cover_high": yearly.max(),
@@ -207,6 +215,13 @@ def format_scores(scores: pd.DataFrame) -> pd.DataFrame:
                 for lo, hi in zip(scores["low"], scores["high"], strict=True)
             ],
             "": scores["label"],
+            "best model member (after the fact)": scores["best_member"],
+            "vs it": [
+                f"{g:+.1%}" + ("" if np.isnan(lo) else f" [{lo:+.1%}, {hi:+.1%}]")
+                for g, lo, hi in zip(
+                    scores["vs_best"], scores["vs_best_low"], scores["vs_best_high"], strict=True
+                )
+            ],
             "cover80 [years]": [
                 f"{c:.0%} [{lo:.0%}, {hi:.0%}]"
                 for c, lo, hi in zip(

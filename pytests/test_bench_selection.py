@@ -1,0 +1,46 @@
+"""`cbi bench selection`: the rule that picks the L2 variant, and what the selection period
+holds, on constructed scores and rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cbi.benchmarks.selection import choose, selection_rows
+
+
+def constructed_scores(gains: list[float], cover: list[float]) -> pd.DataFrame:
+    """constructed_scores: one variant's gain and coverage at two horizons."""
+    return pd.DataFrame({"horizon": ["1w", "1m"], "gain": gains, "cover80": cover})
+
+
+def test_the_rule_takes_the_lowest_mean_gain_among_calibrated_variants() -> None:
+    scores = {
+        "sharp but overconfident": constructed_scores([-0.10, -0.20], [0.80, 0.70]),
+        "calibrated": constructed_scores([-0.01, -0.05], [0.80, 0.78]),
+        "calibrated, worse": constructed_scores([0.00, -0.02], [0.82, 0.80]),
+    }
+    assert choose(scores) == "calibrated"
+
+
+def test_the_rule_falls_back_to_the_lowest_mean_gain_when_none_is_calibrated() -> None:
+    scores = {
+        "a": constructed_scores([-0.01, -0.01], [0.90, 0.90]),
+        "b": constructed_scores([-0.03, -0.01], [0.70, 0.95]),
+    }
+    assert choose(scores) == "b"
+
+
+def test_the_selection_period_holds_no_outcome_after_2019() -> None:
+    # constructed rows: as-of dates across the 2019/2020 boundary, 1m targets
+    as_of = pd.bdate_range("2019-11-01", "2020-02-28")
+    rows = pd.DataFrame(
+        {
+            "as_of_date": as_of,
+            "target_date": as_of + pd.offsets.BDay(21),
+            "actual": 50.0,
+        }
+    )
+    kept = selection_rows(rows)
+    assert kept["target_date"].max() <= pd.Timestamp("2019-12-31")
+    assert kept["as_of_date"].min() == pd.Timestamp("2019-11-01")
+    assert len(kept) < len(rows[rows["as_of_date"] <= "2019-12-31"])
