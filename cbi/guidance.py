@@ -178,7 +178,9 @@ def guidance(today: pd.Series) -> str:
     if today["decision"] == WAIT:
         reason = f"{median}, more than {costs}, and {tail}, within {limit}"
         return f"Guidance for a purchase planned today: WAIT one month: {reason}."
-    if not p50 < close * (1 - carry):  # the same test as decide()
+    if fall <= 0:
+        reason = median
+    elif not p50 < close * (1 - carry):  # the same test as decide()
         reason = f"{median}, not more than {costs}"
     else:
         reason = f"{median}, but {tail}, beyond {limit}"

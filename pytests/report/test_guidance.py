@@ -143,6 +143,11 @@ def test_guidance_sentence_names_the_reason() -> None:
         "BUY NOW: the median 1-month forecast is 0.10 c/lb below today's close, not more "
         "than the 0.5 % carry (0.25 c/lb)."
     )
+    higher = {**base, "p50_1m_cents_per_lb": 50.3, "p90_1m_cents_per_lb": 52.0, "decision": BUY}
+    assert guidance(pd.Series(higher)) == (
+        "Guidance for a purchase planned today: BUY NOW: the median 1-month forecast is "
+        "0.30 c/lb above today's close."
+    )
     risky = {**base, "p50_1m_cents_per_lb": 49.0, "p90_1m_cents_per_lb": 53.0, "decision": BUY}
     assert guidance(pd.Series(risky)).endswith(
         "but P90 is +6.0 % from today, beyond the 5 % risk limit."
