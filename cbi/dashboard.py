@@ -9,7 +9,6 @@ before a build; `render_dashboard` turns them into HTML (Plotly charts, a Jinja2
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from cbi.report import YARDSTICKS
+from cbi.guidance import Backtest, backtest_by_year, guidance
+from cbi.report import (
+    GUIDANCE_QUERY,
+    NO_DRIVERS,
+    YARDSTICKS,
+    bucket_label,
+    driver_pushes,
+    pushes_in_words,
+)
 from cbi.status import HEADERS as COVERAGE_HEADERS
 from cbi.status import coverage_table
 from common.db import connect_read_only
@@ -79,6 +86,7 @@ class Dashboard:
     coverage_rows: list[tuple[str, ...]]  # as `cbi status` prints them
     coverage_summary: list[str]
     live_accuracy: pd.DataFrame | None  # forecasts.zl_live_accuracy rows with scores, if any
+    decisions: pd.DataFrame  # forecasts.zl_purchase_decisions: the buy-or-wait rule per date
 
 
 def load_dashboard(db_path: Path) -> Dashboard:
@@ -89,6 +97,7 @@ def load_dashboard(db_path: Path) -> Dashboard:
         history = con.sql(HISTORY_QUERY).df()
         look_back = con.sql(LOOK_BACK_QUERY).df()
         metrics = con.sql(RECORD_QUERY).df()
+        decisions = con.sql(GUIDANCE_QUERY).df()
         live = _live_accuracy(con)
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         raise UserError(
@@ -113,6 +122,7 @@ def load_dashboard(db_path: Path) -> Dashboard:
         coverage_rows=coverage_rows,
         coverage_summary=coverage_summary,
         live_accuracy=live,
+        decisions=decisions,
     )
 
 
@@ -151,10 +161,6 @@ def _record(metrics: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- rendering
 
 
-def _bucket_name(bucket: str) -> str:
-    return bucket.upper() if bucket == "fx" else bucket.capitalize()
-
-
 def _cents(value: float) -> str:
     return f"{abs(value):.2f} c/lb"
 
@@ -162,49 +168,30 @@ def _cents(value: float) -> str:
 def drivers(row: pd.Series) -> dict[str, object]:
     """The drivers of one horizon's median in plain words, largest push first.
 
-    With weight on the meta-learner, its per-bucket pushes move P50; without, the bucket
-    models' own views are shown as what they say, not as what moved the forecast. Pushes
-    below half a hundredth of a cent are summed up in one phrase, not listed.
+    Only buckets that earned weight in the ensemble (through the meta-learner) are named, and
+    only where their push rounds to at least 0.01 c/lb; the bucket models' own views are not
+    shown, since they did not move the forecast.
     """
-    used = json.loads(row["bucket_contributions_cents"] or "{}")
-    pushes = used or json.loads(row["bucket_views_cents"] or "{}")
-    ranked = sorted(pushes.items(), key=lambda kv: abs(kv[1]), reverse=True)
+    pushes = driver_pushes(row["bucket_contributions_cents"])
     move = row["p50"] - row["close_cents_per_lb"]
     median = (
         f"The {row['label']} median, {row['p50']:.2f}, is {_cents(move)} "
         f"{'above' if move >= 0 else 'below'} today's close."
     )
-    if used:
-        lead = (
-            f"{median} The bucket models carry {row['meta_l1_weight']:.0%} of the forecast "
-            "(the random-walk yardsticks and other members the rest); through them"
+    weight = float(row["meta_l1_weight"] or 0)
+    if pushes:
+        said = (
+            f"The driver buckets carry {weight:.0%} of the forecast (the random walks and "
+            f"other models the rest): {pushes_in_words(pushes)}."
         )
-    elif ranked:
-        lead = (
-            f"{median} It comes from the random-walk yardsticks and the other members: the "
-            "bucket models have not yet earned weight. On their own they would say"
+    elif weight > 0:
+        said = (
+            f"The driver buckets carry {weight:.0%} of the forecast but move the median by "
+            "less than 0.01 c/lb."
         )
     else:
-        return {
-            "horizon": row["horizon"],
-            "text": f"{median} It comes from the random-walk yardsticks only.",
-            "pushes": {},
-            "used": False,
-        }
-    shown = [(bucket, cents) for bucket, cents in ranked if abs(cents) >= 0.005]
-    phrases = [
-        f"{_bucket_name(bucket)} {'pushes it up' if cents > 0 else 'pulls it down'} "
-        f"by {_cents(cents)}"
-        for bucket, cents in shown
-    ]
-    if len(shown) < len(ranked):
-        phrases.append(f"{'the other buckets' if shown else 'every bucket'} by less than 0.01 c/lb")
-    return {
-        "horizon": row["horizon"],
-        "text": f"{lead}: {'; '.join(phrases)}.",
-        "pushes": dict(ranked),
-        "used": bool(used),
-    }
+        said = f"{NO_DRIVERS[0].upper()}{NO_DRIVERS[1:]}."
+    return {"horizon": row["horizon"], "text": f"{median} {said}", "pushes": dict(pushes)}
 
 
 def _figure_html(fig: go.Figure, div_id: str, height: int) -> str:
@@ -293,9 +280,9 @@ def drivers_chart(driver_rows: list[dict[str, object]]) -> str:
     for row in driver_rows:
         pushes = row["pushes"]
         fig.add_bar(
-            y=[_bucket_name(b) for b in pushes],
+            y=[bucket_label(b) for b in pushes],
             x=list(pushes.values()),
-            name=str(row["horizon"]) + ("" if row["used"] else " (models alone)"),
+            name=str(row["horizon"]),
             orientation="h",
         )
     fig.update_xaxes(title_text="push on P50, cents per lb (+ up, - down)")
@@ -361,6 +348,25 @@ and a 10 % chance it is above P90; P50 is the median. Plan against the P10-P90 r
 as a price target.</p>
 {{ charts.price|safe }}
 
+<h2>Buy now or wait a month?</h2>
+<p id="guidance"><b>{{ guide.today }}</b></p>
+<p class="note">{{ guide.rule }}</p>
+<table id="guidance-record">
+<tr><th>as-of year</th><th class="num">planned purchases</th><th class="num">deferred</th>
+<th class="num">paid, rule</th><th class="num">paid, on schedule</th>
+<th class="num">saving, c/lb</th><th class="num">saving, % of price</th>
+<th class="num">rule vs schedule [95 % interval]</th><th>verdict</th></tr>
+{% for r in guide.record %}
+<tr{% if loop.last %} class="all"{% endif %}><td>{{ r.period }}</td>
+<td class="num">{{ r.n }}</td><td class="num">{{ r.wait_share }}</td>
+<td class="num">{{ r.paid_rule }}</td><td class="num">{{ r.paid_schedule }}</td>
+<td class="num">{{ r.saving_cents }}</td><td class="num">{{ r.saving_pct }}</td>
+<td class="num">{{ r.gain }}</td><td>{{ r.label }}</td></tr>
+{% endfor %}
+</table>
+<p class="note">{{ guide.summary }} Saving above 0 and "rule vs schedule" below 0 both mean
+the rule paid less.</p>
+
 <h2>The forecast made one horizon ago, and what happened</h2>
 <table id="look-back">
 <tr><th>horizon</th><th>made on</th><th>for</th><th class="num">close then</th>
@@ -380,8 +386,10 @@ as a price target.</p>
 <p><b>{{ r.horizon }}.</b> {{ r.text }}</p>
 {% endfor %}
 <p class="note">A push is the bucket's contribution to the median in cents/lb, against a
-no-change forecast (a linear approximation). A bucket whose required sources are not fresh is
-not trained and does not appear (see coverage below).</p>
+no-change forecast (a linear approximation), through the meta-learner's weight in the
+ensemble: a bucket is named only once that weight is earned, and only when its push is at least
+0.01 c/lb. A bucket whose required sources are not fresh is not trained and does not appear
+(see coverage below).</p>
 {{ charts.drivers|safe }}
 
 <h2>Data coverage and freshness</h2>
@@ -484,6 +492,52 @@ def _coverage_alarm(cell: str) -> str:
     return next((level for level, starts in COVERAGE_ALARMS.items() if cell.startswith(starts)), "")
 
 
+def _guide(data: Dashboard) -> dict[str, object]:
+    """The buy-or-wait section: today's sentence, the rule in words, its record by year."""
+    decisions = data.decisions
+    today = decisions[pd.to_datetime(decisions["as_of_date"]) == pd.Timestamp(data.as_of)]
+    first = decisions.iloc[0] if len(decisions) else None
+    rule = (
+        "The rule, fixed before any backtest: a purchase planned at today's close waits one "
+        "month (buys at the close of the 1-month target date) when the 1-month median is below "
+        "today's close by more than the carry and P90 is at most the risk limit above it; "
+        "otherwise it buys now. Waiting costs the carry (financing the decision for a month; a "
+        "futures buyer stores nothing), added to the price it pays."
+    )
+    if first is not None:
+        rule += (
+            f" Carry {first['carry_per_month'] * 100:.1f} % per month, risk limit "
+            f"{first['risk_limit'] * 100:.0f} % (dbt vars purchase_carry_per_month, "
+            "purchase_risk_limit)."
+        )
+    record = backtest_by_year(decisions)
+    return {
+        "today": guidance(today.iloc[-1]) if len(today) else "No 1-month forecast today.",
+        "rule": rule,
+        "record": [_record_cells(row) for row in record],
+        "summary": record[-1].line()
+        + ". Each as-of date with a known outcome is one planned purchase; the interval is a "
+        "moving-block bootstrap (blocks of 21 trading days), and one that includes 0 means "
+        "the rule's saving cannot be told from luck.",
+    }
+
+
+def _record_cells(row: Backtest) -> dict[str, str]:
+    g = row.gain
+    interval = "" if pd.isna(g.low) else f" [{g.low * 100:+.1f}, {g.high * 100:+.1f}]"
+    return {
+        "period": "all" if ".." in row.period else row.period,
+        "n": f"{row.n:,}",
+        "wait_share": f"{row.wait_share:.0%}",
+        "paid_rule": f"{row.paid_rule:.2f}",
+        "paid_schedule": f"{row.paid_schedule:.2f}",
+        "saving_cents": f"{row.saving_cents:+.2f}",
+        "saving_pct": f"{row.saving_pct * 100:+.2f} %",
+        "gain": f"{g.gain * 100:+.1f} %{interval}",
+        "label": g.label,
+    }
+
+
 def render_dashboard(data: Dashboard) -> str:
     """The page as one HTML string; it loads Plotly from PLOTLY_JS beside it."""
     driver_rows = [drivers(row) for _, row in data.forecast.iterrows()]
@@ -519,6 +573,7 @@ def render_dashboard(data: Dashboard) -> str:
         record=record,
         live=live,
         no_live=NO_LIVE,
+        guide=_guide(data),
         charts=charts,
     )
 

@@ -8,30 +8,56 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cbi.guidance import backtest, guidance
 from common.db import connect_read_only
 from common.errors import UserError
 
 YARDSTICKS = ("rw_empirical", "rw_vol")
+# What the drivers say when the meta-learner, the only way a bucket reaches the ensemble, has
+# no L2 weight: no bucket moved the median, whatever the bucket models think on their own.
+NO_DRIVERS = (
+    "no driver bucket has earned weight yet: the median is the random walks' and the other models'"
+)
+DRIVERS_SHOWN = 2  # buckets named per horizon in `cbi forecast` (the report names them all)
+GUIDANCE_QUERY = "select * from forecasts.zl_purchase_decisions order by as_of_date"
 
 
-def _top(parts: dict[str, float]) -> str:
-    top = sorted(parts.items(), key=lambda kv: abs(kv[1]), reverse=True)[:2]
-    return ", ".join(f"{name} {'up' if v > 0 else 'down'} {abs(v):.2f}" for name, v in top)
+def bucket_label(bucket: str) -> str:
+    """A bucket's name as the README writes it: FX, Fed, Biofuel, ..."""
+    return bucket.upper() if len(bucket) <= 2 else bucket.capitalize()
 
 
-def _drivers(contributions: str, views: str) -> str:
-    """Plain words for the largest bucket pushes on P50 (cents/lb).
+def driver_pushes(contributions: str | None) -> list[tuple[str, float]]:
+    """The buckets that moved the ensemble median, largest first: (bucket, cents/lb).
 
-    When the ensemble gives the meta-learner weight, its per-bucket contributions drive P50;
-    otherwise the bucket models' own views are shown, marked as not used by the ensemble.
+    `contributions` is zl_predictions.bucket_contributions_cents (L2 weight of the
+    meta-learner x each bucket's L1 contribution x close), so a bucket appears only when it
+    earned weight; pushes that round to 0.00 c/lb are left out.
     """
     parts = json.loads(contributions or "{}")
-    if parts:
-        return "pushing P50: " + _top(parts)
-    own = json.loads(views or "{}")
-    if not own:
-        return "random-walk yardsticks only"
-    return "meta-learner unweighted so far; bucket models alone say " + _top(own)
+    pushes = [(bucket, float(cents)) for bucket, cents in parts.items() if round(cents, 2) != 0]
+    return sorted(pushes, key=lambda kv: abs(kv[1]), reverse=True)
+
+
+def pushes_in_words(pushes: list[tuple[str, float]]) -> str:
+    """'Biofuel pushes the median up 0.42 c/lb, Energy down 0.10 c/lb'."""
+    words = [
+        f"{bucket_label(bucket)}{' pushes the median' if i == 0 else ''} "
+        f"{'up' if cents > 0 else 'down'} {abs(cents):.2f} c/lb"
+        for i, (bucket, cents) in enumerate(pushes)
+    ]
+    return ", ".join(words)
+
+
+def _drivers(contributions: str | None) -> str:
+    """Plain words for the largest bucket pushes on P50 (cents/lb), or why there are none."""
+    pushes = driver_pushes(contributions)
+    if not pushes:
+        if json.loads(contributions or "{}"):
+            return "driver buckets move the median by less than 0.01 c/lb"
+        return NO_DRIVERS
+    more = len(pushes) - DRIVERS_SHOWN
+    return pushes_in_words(pushes[:DRIVERS_SHOWN]) + (f" (+{more} smaller)" if more > 0 else "")
 
 
 def render_forecast(db_path: Path) -> str:
@@ -40,6 +66,7 @@ def render_forecast(db_path: Path) -> str:
     try:
         forecast = con.sql("select * from forecasts.zl_predictions order by target_date").df()
         metrics = con.sql("select * from forecasts.zl_backtest_metrics where year = 'all'").df()
+        decisions = con.sql(GUIDANCE_QUERY).df()
     except duckdb.CatalogException as exc:
         raise UserError(
             f"forecast: {db_path} has no forecast tables yet; run `cbi build` (it trains models)"
@@ -56,11 +83,20 @@ def render_forecast(db_path: Path) -> str:
     for row in forecast.itertuples():
         lines.append(
             f"{row.horizon:<8}{row.target_date:%Y-%m-%d}   {row.p10:8.2f}{row.p50:8.2f}"
-            f"{row.p90:8.2f}  {_drivers(row.bucket_contributions_cents, row.bucket_views_cents)}"
+            f"{row.p90:8.2f}  {_drivers(row.bucket_contributions_cents)}"
         )
     lines += ["", "P10-P90: 80 % of outcomes should fall inside; prices in cents/lb.", ""]
+    lines += [*_guidance_lines(decisions, forecast["as_of_date"].max()), ""]
     lines.append(_backtest_summary(metrics, list(forecast["horizon"])))
     return "\n".join(lines)
+
+
+def _guidance_lines(decisions: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
+    """Today's buy-or-wait sentence and the rule's backtest line (cbi.guidance)."""
+    today = decisions[pd.to_datetime(decisions["as_of_date"]) == pd.Timestamp(as_of)]
+    if today.empty:
+        return ["Guidance for a purchase planned today: none (no 1-month forecast today)."]
+    return [guidance(today.iloc[-1]), backtest(decisions).line()]
 
 
 def _backtest_summary(metrics: pd.DataFrame, horizons: list[str]) -> str:

@@ -34,6 +34,7 @@ PUSHED_TABLES = (
     "forecasts.zl_predictions",
     "forecasts.zl_backtest",
     "forecasts.zl_backtest_metrics",
+    "forecasts.zl_purchase_decisions",
     "forecasts.zl_live_accuracy",
 )
 # Histories merged by key in both directions (table -> key columns).

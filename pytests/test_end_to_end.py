@@ -64,3 +64,13 @@ def test_status_and_forecast_commands_print_tables(built_db: tuple[Path, dict[st
     forecast = _cbi(db, "forecast", env=env)
     assert forecast.returncode == 0, forecast.stderr
     assert "P50" in forecast.stdout or "p50" in forecast.stdout
+    # the buy-or-wait guidance for today, then the rule's record against buying on schedule
+    guidance = [line for line in forecast.stdout.splitlines() if line.startswith("Guidance")]
+    assert len(guidance) == 1, forecast.stdout
+    assert guidance[0].startswith(
+        (
+            "Guidance for a purchase planned today: WAIT one month: the median 1-month forecast is",
+            "Guidance for a purchase planned today: BUY NOW: the median 1-month forecast is",
+        )
+    )
+    assert "Rule backtest " in forecast.stdout and " planned purchases, " in forecast.stdout

@@ -161,6 +161,21 @@ def test_forecast_numbers_on_the_page_are_the_table(
     assert shown == expected
 
 
+@needs_browser
+def test_buy_or_wait_section_shows_todays_guidance_and_the_rule_record(
+    opened: OpenedPage,
+) -> None:
+    guidance = opened.page.locator("#guidance")
+    assert guidance.is_visible()
+    assert guidance.inner_text().startswith("Guidance for a purchase planned today: ")
+    rows = opened.page.locator("#guidance-record tr").all()
+    # a header, one row per as-of year, then all years
+    assert len(rows) >= 3
+    last = rows[-1].locator("td").all_inner_texts()
+    assert last[0] == "all" and int(last[1].replace(",", "")) > 0
+    assert last[-1] in {"significant gain", "no significant gain", "significantly worse"}
+
+
 def test_live_accuracy_is_shown_once_forecasts_are_scored(
     built_db: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
