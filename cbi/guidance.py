@@ -67,14 +67,16 @@ def paid_prices(
 
 
 def purchase_decisions(
-    ensemble_1m: pd.DataFrame, live_1m: pd.DataFrame, rule: Rule
+    ensemble_1m: pd.DataFrame, live_1m: pd.DataFrame | None, rule: Rule
 ) -> pd.DataFrame:
     """One row per as-of date: the rule's decision and the price each way pays (cents/lb).
 
     `ensemble_1m`: the ensemble's 1m rows of zl_backtest (as_of_date, target_date, close, p50,
     p90, actual). `live_1m`: the 1m row of zl_predictions, which replaces the backtest row of its
-    as-of date, so today's guidance is the published forecast's.
+    as-of date, so today's guidance is the published forecast's (None: the backtest alone).
     """
+    if live_1m is None:
+        live_1m = ensemble_1m.iloc[:0].rename(columns={"close": "close_cents_per_lb"})
     live = live_1m.rename(columns={"close_cents_per_lb": "close"}).assign(actual=np.nan)
     live_dates = set(pd.to_datetime(live["as_of_date"]))
     past = ensemble_1m[~pd.to_datetime(ensemble_1m["as_of_date"]).isin(live_dates)]

@@ -23,11 +23,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from cbi.guidance import HORIZON, Rule, backtest_by_year, purchase_decisions
 from cbi.training.ensemble import YARDSTICKS
 from cbi.training.metrics import block_bootstrap_gain, mean_pinball
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db
+from common.project import dbt_var
 
 TARGET_GAIN = 0.10
 
@@ -52,6 +54,14 @@ class Period:
 
 SELECTION = Period("selection", "2015-01-01", "2019-12-31")
 REPORTED = Period("reported", "2020-01-01", "2024-12-31")
+
+
+def purchase_rule() -> Rule:
+    """The buy-or-wait rule as dbt_project.yml sets it (what `cbi build` publishes)."""
+    return Rule(
+        carry=float(dbt_var("purchase_carry_per_month")),
+        risk_limit=float(dbt_var("purchase_risk_limit")),
+    )
 
 
 def run(db: str | None = None, source_dir: str | None = None) -> int:
@@ -112,7 +122,25 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             f"  {horizon}: ensemble {skill(overall, horizon == verdicts[0][0])}; "
             f"80 % band coverage {coverage:.1%} ({band})"
         )
+    print_rule_record(ensemble)
     return 0
+
+
+def print_rule_record(ensemble: pd.DataFrame) -> None:
+    """The buy-or-wait rule (dbt vars) replayed on the reported period, by year and overall."""
+    rows = ensemble[ensemble["horizon"] == HORIZON]
+    held = rows[
+        REPORTED.holds(pd.to_datetime(rows["as_of_date"]), pd.to_datetime(rows["target_date"]))
+    ]
+    if held.empty:
+        return
+    rule = purchase_rule()
+    print(
+        f"\nBuy-or-wait rule (carry {rule.carry:.1%}/month, risk limit {rule.risk_limit:.0%}) "
+        f"on the {REPORTED.label} period, against buying on schedule:"
+    )
+    for record in backtest_by_year(purchase_decisions(held, None, rule)):
+        print(f"  {record.line()}")
 
 
 def with_losses(backtest: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,11 @@ among the variants whose 80 % band covers 75-85 % at every horizon, the lowest m
 the horizons against the better random walk (pinball relative to it, so a 6m loss does not
 outweigh the rest by its size). The chosen settings are the profile defaults; 2020-2024 is
 reported by `cbi bench forecast`, untouched.
+
+The buy-or-wait rule's risk limit (`cbi.guidance`) is chosen the same way, on the chosen
+ensemble's 1m forecasts of the selection period: the lowest average price paid among the
+limits tried, if it is significantly below buying on schedule; otherwise the tightest limit,
+since waiting has then shown no value. The carry is a cost, not a setting, and stays fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cbi.benchmarks.forecast import SELECTION, gain_table, with_losses
+from cbi.benchmarks.forecast import SELECTION, gain_table, purchase_rule, with_losses
+from cbi.guidance import HORIZON, Backtest, backtest, purchase_decisions
 from cbi.training.ensemble import YARDSTICKS
 from cbi.training.pipeline import assemble_backtest, meta_predictions
 from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
@@ -31,6 +37,8 @@ from common.paths import resolve_db
 BENCH_PROFILE = "full"
 WALK_FORWARD = ("2015-01-01", "2024-12-31")
 COVERAGE_RANGE = (0.75, 0.85)
+# Risk limits tried for the buy-or-wait rule (P90 at most this far above today; 1.0: no limit).
+RISK_LIMITS = (0.05, 0.10, 0.15, 0.20, 1.0)
 
 # Every L2 variant tried (profile settings), the first one the design before issue 12.
 VARIANTS: dict[str, dict[str, object]] = {
@@ -104,6 +112,13 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     current = {k: getattr(base, k) for k in VARIANTS[chosen]}
     print(f"\nChosen by the rule: {chosen} {VARIANTS[chosen]}")
     print(f"Profile {BENCH_PROFILE} defaults now: {current}")
+    ensemble = assembled(inputs, base, inputs.meta)
+    records = rule_records(ensemble[ensemble["member"] == "ensemble"])
+    print("\nBuy-or-wait rule by risk limit (selection period, current profile's ensemble):")
+    for limit, record in records.items():
+        print(f"  risk limit {limit:.0%}: {record.line()}")
+    limit = choose_risk_limit(records)
+    print(f"Chosen risk limit: {limit:.0%}; dbt var purchase_risk_limit now: {purchase_rule()}")
     print("\nLeave one bucket out (chosen L2, L1 refitted without the bucket):")
     print(leave_one_bucket_out(inputs, base).to_string(index=False))
     return 0
@@ -241,6 +256,22 @@ def choose(scores: dict[str, pd.DataFrame]) -> str:
         name for name, s in scores.items() if s["cover80"].between(low, high).all()
     ] or list(scores)
     return min(calibrated, key=lambda name: scores[name]["gain"].mean())
+
+
+def rule_records(ensemble: pd.DataFrame) -> dict[float, Backtest]:
+    """The buy-or-wait rule's record at each risk limit tried, on the ensemble's 1m rows."""
+    rows = ensemble[ensemble["horizon"] == HORIZON]
+    rules = {limit: dataclasses.replace(purchase_rule(), risk_limit=limit) for limit in RISK_LIMITS}
+    return {limit: backtest(purchase_decisions(rows, None, rule)) for limit, rule in rules.items()}
+
+
+def choose_risk_limit(records: dict[float, Backtest]) -> float:
+    """The rule fixed in the module docstring: the cheapest limit if significantly cheaper
+    than the schedule, else the tightest."""
+    cheapest = min(records, key=lambda limit: records[limit].paid_rule)
+    if records[cheapest].gain.label == "significant gain":
+        return cheapest
+    return min(records)
 
 
 def leave_one_bucket_out(inputs: Inputs, profile: Profile) -> pd.DataFrame:

@@ -46,12 +46,6 @@ def _constructed_ensemble(n: int, p50: float, p90: float, fall: float) -> pd.Dat
     )
 
 
-def _no_live_row() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["as_of_date", "target_date", "close_cents_per_lb", "p50", "p90"]
-    ).astype({"as_of_date": "datetime64[ns]", "target_date": "datetime64[ns]"})
-
-
 def test_rule_waits_only_when_the_median_beats_the_carry_and_the_tail_is_bounded() -> None:
     # constructed: one close of 50 c/lb; WAIT needs P50 < 49.75 and P90 <= 52.5
     cases = {
@@ -99,7 +93,7 @@ def test_backtest_interval_and_verdict() -> None:
     # GIVEN 420 planned purchases (20 blocks of 21), all deferred, each target close 2 % below
     # the close: waiting pays 98 % + 0.5 % carry = 98.5 % of the schedule's price every time
     decisions = purchase_decisions(
-        _constructed_ensemble(420, p50=0.97, p90=1.02, fall=0.02), _no_live_row(), RULE
+        _constructed_ensemble(420, p50=0.97, p90=1.02, fall=0.02), None, RULE
     )
     result = backtest(decisions)
     # THEN every number is that 1.5 %, the interval collapses on it and excludes 0
@@ -116,7 +110,7 @@ def test_backtest_interval_and_verdict() -> None:
 def test_backtest_without_deferrals_matches_the_schedule_and_short_years_get_no_interval() -> None:
     # GIVEN purchases the rule never defers (the median is above the close)
     decisions = purchase_decisions(
-        _constructed_ensemble(300, p50=1.01, p90=1.03, fall=0.02), _no_live_row(), RULE
+        _constructed_ensemble(300, p50=1.01, p90=1.03, fall=0.02), None, RULE
     )
     by_year = backtest_by_year(decisions)
     overall = by_year[-1]
