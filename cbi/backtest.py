@@ -19,8 +19,9 @@ def run_backtest(db_path: Path, start: str, end: str, profile: str = "fast") -> 
 
     Every model refits at the profile's cadence on targets known by each cutoff, exactly as in
     `cbi build`; the window only moves the first and last predicted as-of date. The live
-    forecast table (forecasts.zl_predictions) is left as the last `cbi build` made it. The
-    window is checked before anything runs, and a failed run leaves every table as it was.
+    forecast (forecasts.zl_predictions and the buy-or-wait decisions built on it) is left as
+    the last `cbi build` made it. The window is checked before anything runs, and a failed run
+    leaves every table as it was.
     """
     first, last = date_window(start, end, end_exclusive=False)
     if profile not in PROFILES:
@@ -36,7 +37,7 @@ def run_backtest(db_path: Path, start: str, end: str, profile: str = "fast") -> 
             "--select",
             "path:python_models",
             "--exclude",
-            "zl_predictions",
+            "zl_predictions+",
             "--vars",
             variables,
         ],

@@ -8,9 +8,14 @@ import pandas as pd
 from cbi.benchmarks.selection import choose, selection_rows
 
 
-def constructed_scores(gains: list[float], cover: list[float]) -> pd.DataFrame:
-    """constructed_scores: one variant's gain and coverage at two horizons."""
-    return pd.DataFrame({"horizon": ["1w", "1m"], "gain": gains, "cover80": cover})
+def constructed_scores(
+    gains: list[float], cover: list[float], yearly_miss: float = 0.05
+) -> pd.DataFrame:
+    """constructed_scores: one variant's gain, coverage and yearly coverage miss at two
+    horizons."""
+    return pd.DataFrame(
+        {"horizon": ["1w", "1m"], "gain": gains, "cover80": cover, "yearly_miss": yearly_miss}
+    )
 
 
 def test_the_rule_takes_the_lowest_mean_gain_among_calibrated_variants() -> None:
@@ -20,6 +25,15 @@ def test_the_rule_takes_the_lowest_mean_gain_among_calibrated_variants() -> None
         "calibrated, worse": constructed_scores([0.00, -0.02], [0.82, 0.80]),
     }
     assert choose(scores) == "calibrated"
+
+
+def test_equally_accurate_variants_are_told_apart_by_steadier_yearly_coverage() -> None:
+    scores = {
+        "best by a hair": constructed_scores([-0.020, -0.040], [0.80, 0.80], yearly_miss=0.10),
+        "steadier": constructed_scores([-0.018, -0.040], [0.80, 0.80], yearly_miss=0.04),
+        "steadiest but worse": constructed_scores([0.0, -0.01], [0.80, 0.80], yearly_miss=0.01),
+    }
+    assert choose(scores) == "steadier"
 
 
 def test_the_rule_falls_back_to_the_lowest_mean_gain_when_none_is_calibrated() -> None:

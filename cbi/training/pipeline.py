@@ -256,29 +256,37 @@ def assemble_backtest(
 ) -> pd.DataFrame:
     """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
-    Model members (baselines, time-series, L1) get conformal bands from their own past errors
-    (scaled by the as-of volatility with `profile.band_scale` "volatility") before L2 averages
-    their quantiles with `profile.member_weighting`; yardsticks are used as they are. With
+    Model members (baselines, time-series, L1), and the yardsticks with
+    `profile.calibrate_yardsticks`, get conformal bands from their own past errors (scaled by
+    the as-of volatility with `profile.band_scale` "volatility") before L2 averages their
+    quantiles with `profile.member_weighting`. With
     `profile.ensemble_band` the ensemble gets a last conformal band from its own past errors;
     without it its band is the weighted average of its members'. Every window (member bands,
     L2 scores, ensemble band) holds at least `profile.independent_outcomes` non-overlapping
     h-day outcomes, since a one-year window holds only ~2 of them at 6 months. A band is only
     recalibrated once max(min_history, 2 x horizon days) past errors are known. L0 buckets are
     reported but only enter the ensemble through L1. Rows are limited to as-of dates in
-    [plan.start, plan.end]; earlier yardstick rows still feed the past losses. `l2_weight` is
-    each member's share of the ensemble on that date (null for L0 buckets and the ensemble).
+    [plan.start, plan.end]; earlier yardstick rows still feed the past losses. The yardsticks'
+    rows keep their own bands (they are the benchmark). `l2_weight` is each member's share of
+    the ensemble on that date (a yardstick's with its calibrated band when
+    `profile.calibrate_yardsticks`; null for L0 buckets and the ensemble).
     """
     days = dict(horizons(targets))
     profile = plan.profile
     facts = band_scales(realised(targets), core, days, profile.band_scale)
     windows = {h: weight_window(profile, d) for h, d in days.items()}
-    pool = calibrated_members(members, meta, facts, days, windows, profile.min_history)
+    pool = calibrated_members(members, meta, facts, days, windows, profile)
     ensemble, weights = combine(pool, windows, profile.min_history, days, profile.member_weighting)
     if profile.ensemble_band:
         ensemble = calibrated_ensemble(ensemble, facts, days, profile)
     columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
+    # the yardsticks are published with their own bands: they are the benchmark
+    yardsticks = members[members["member"].isin(YARDSTICKS)]
+    yardsticks = yardsticks.assign(as_of_date=pd.to_datetime(yardsticks["as_of_date"]))
+    models = pool[~pool["member"].isin(YARDSTICKS)]
     everything = pd.concat(
-        [pool[columns], bucket_members(l0)[columns], ensemble[columns]], ignore_index=True
+        [models[columns], yardsticks[columns], bucket_members(l0)[columns], ensemble[columns]],
+        ignore_index=True,
     )
     lo = pd.Timestamp(plan.start)
     hi = pd.Timestamp(plan.end) if plan.end else everything["as_of_date"].max()
@@ -316,9 +324,10 @@ def calibrated_members(
     facts: pd.DataFrame,
     days: dict[str, int],
     windows: dict[str, int],
-    min_history: int,
+    profile: Profile,
 ) -> pd.DataFrame:
-    """The L2 pool: yardsticks as they are, model members (and L1) with conformal bands.
+    """The L2 pool: model members (and L1) with conformal bands, yardsticks with them only if
+    `profile.calibrate_yardsticks`.
 
     `facts`: realised outcomes with the band `scale` of each as-of date (`band_scales`)."""
     pool = pd.concat([members, meta[[*PRED_COLUMNS, *QUANTILE_COLUMNS]]], ignore_index=True)
@@ -327,10 +336,10 @@ def calibrated_members(
     pool = pool.merge(facts[[*KEYS, "target_log_return", "scale"]], on=KEYS, how="left")
     calibrated = []
     for (horizon, member), group in pool.groupby(["horizon", "member"], sort=True):
-        if member in YARDSTICKS:
+        if member in YARDSTICKS and not profile.calibrate_yardsticks:
             calibrated.append(group)
         else:
-            needed = track_record(min_history, days[horizon])
+            needed = track_record(profile.min_history, days[horizon])
             calibrated.append(calibrate(group, windows[horizon], needed))
     return pd.concat(calibrated, ignore_index=True)
 

@@ -55,6 +55,9 @@ class Profile:
     # sqrt(h) of its as-of date and multiplies the quantile back by today's, so a band learnt
     # in a turbulent year narrows in a calm one; "none" uses the raw log-return scores.
     band_scale: str = "volatility"
+    # calibrate_yardsticks: give the random walks conformal bands too (their published rows
+    # then carry them); else they enter L2, and are scored, with their own bands.
+    calibrate_yardsticks: bool = True
     # member_weighting: "evidence" (`ensemble.evidence_weight`), "equal" (every member with a
     # track record), or "yardsticks" (the random walks alone).
     member_weighting: str = "evidence"

@@ -185,7 +185,12 @@ def test_calibration_uses_only_outcomes_known_at_each_date():
 # The backtest assembly of cbi.training.pipeline (assemble_backtest): member bands, L2 weights,
 # the ensemble and its last band, on a constructed pool of two horizons.
 HORIZON_DAYS = {"1w": 5, "1m": 21}
-ASSEMBLY = SimpleNamespace(min_history=20, ensemble_calibration_window=150, independent_outcomes=4)
+ASSEMBLY = SimpleNamespace(
+    min_history=20,
+    ensemble_calibration_window=150,
+    independent_outcomes=4,
+    calibrate_yardsticks=True,
+)
 
 
 def constructed_pool(periods: int = 500, long_every: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -248,9 +253,7 @@ def assembled(members: pd.DataFrame, facts: pd.DataFrame) -> dict[str, pd.DataFr
     }
     model_members = members[members["member"] != "meta_l1"]
     meta = members[members["member"] == "meta_l1"]
-    pool = calibrated_members(
-        model_members, meta, facts, HORIZON_DAYS, windows, ASSEMBLY.min_history
-    )
+    pool = calibrated_members(model_members, meta, facts, HORIZON_DAYS, windows, ASSEMBLY)
     ensemble, weights = combine(pool, windows, ASSEMBLY.min_history, HORIZON_DAYS)
     # the optional last band is covered too (profile.ensemble_band)
     ensemble = calibrated_ensemble(ensemble, facts, HORIZON_DAYS, ASSEMBLY)
