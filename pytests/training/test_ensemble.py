@@ -96,23 +96,30 @@ def test_l2_prefers_the_member_with_lower_past_loss_and_keeps_order():
     assert set(early["member"]) == {"rw_vol", "rw_empirical"}
 
 
+def constructed_band(
+    dates: pd.DatetimeIndex, days: int, half_width: float, outcomes, scale=1.0
+) -> pd.DataFrame:
+    """constructed_band: one member's fixed band around 0 and synthetic outcomes h days on."""
+    return pd.DataFrame(
+        {
+            "as_of_date": dates,
+            "target_date": dates + pd.offsets.BDay(days),
+            "p10": -half_width,
+            "p50": 0.0,
+            "p90": half_width,
+            "target_log_return": outcomes,
+            "scale": scale,
+        }
+    )
+
+
 def test_a_volatility_scaled_band_narrows_when_volatility_falls():
     # GIVEN constructed outcomes whose size follows the as-of volatility (3 % a day for a year,
     # then 1 %) and a member with a fixed, too-narrow band
     dates = pd.bdate_range("2020-01-01", periods=600)
     scale = np.where(np.arange(600) < 300, 0.03, 0.01)
     y = np.random.default_rng(3).normal(0, 1, 600) * scale
-    frame = pd.DataFrame(
-        {
-            "as_of_date": dates,
-            "target_date": dates + pd.offsets.BDay(1),
-            "p10": -0.001,
-            "p50": 0.0,
-            "p90": 0.001,
-            "target_log_return": y,
-            "scale": scale,
-        }
-    )
+    frame = constructed_band(dates, 1, 0.001, y, scale)
 
     def calm_coverage(bands: pd.DataFrame) -> float:
         calm = bands.iloc[305:425]  # the first months of calm, the turbulent year in the window
@@ -161,17 +168,7 @@ def test_an_unknown_member_weighting_is_refused() -> None:
 def test_calibration_uses_only_outcomes_known_at_each_date():
     dates = pd.bdate_range("2020-01-01", periods=120)
     # constructed_member: a too-narrow band around zero, outcomes of +-0.05
-    frame = pd.DataFrame(
-        {
-            "as_of_date": dates,
-            "target_date": dates + pd.offsets.BDay(5),
-            "p10": -0.01,
-            "p50": 0.0,
-            "p90": 0.01,
-            "target_log_return": np.resize([0.05, -0.05], 120),
-            "scale": 1.0,
-        }
-    )
+    frame = constructed_band(dates, 5, 0.01, np.resize([0.05, -0.05], 120))
     out = calibrate(frame, window=252, min_history=10)
     assert (out["p90"].iloc[:14] == 0.01).all()  # fewer than 10 outcomes known yet
     assert out["p90"].iloc[-1] > 0.04
