@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cbi.benchmarks.forecast import gain_table, with_losses
 from cbi.guidance import backtest, guidance
 from common.db import connect_read_only
 from common.errors import UserError
@@ -66,6 +67,8 @@ def render_forecast(db_path: Path) -> str:
     try:
         forecast = con.sql("select * from forecasts.zl_predictions order by target_date").df()
         metrics = con.sql("select * from forecasts.zl_backtest_metrics where year = 'all'").df()
+        scored = con.sql(SCORED_QUERY).df()
+        days = dict(con.sql("select horizon, trading_days from reference.horizons").fetchall())
         decisions = con.sql(GUIDANCE_QUERY).df()
     except duckdb.CatalogException as exc:
         raise UserError(
@@ -87,7 +90,7 @@ def render_forecast(db_path: Path) -> str:
         )
     lines += ["", "P10-P90: 80 % of outcomes should fall inside; prices in cents/lb.", ""]
     lines += [*_guidance_lines(decisions, forecast["as_of_date"].max()), ""]
-    lines.append(_backtest_summary(metrics, list(forecast["horizon"])))
+    lines.append(_backtest_summary(metrics, scored, days, list(forecast["horizon"])))
     return "\n".join(lines)
 
 
@@ -99,31 +102,44 @@ def _guidance_lines(decisions: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
     return [guidance(today.iloc[-1]), backtest(decisions).line()]
 
 
-def _backtest_summary(metrics: pd.DataFrame, horizons: list[str]) -> str:
-    """Ensemble vs the better yardstick per horizon, with an honest verdict per row."""
+SCORED_QUERY = f"""
+select as_of_date, target_date, horizon, member, p10, p50, p90, actual, close
+from forecasts.zl_backtest
+where actual is not null and member in ('ensemble', {", ".join(repr(m) for m in YARDSTICKS)})
+"""
+
+
+def _backtest_summary(
+    metrics: pd.DataFrame, scored: pd.DataFrame, days: dict[str, int], horizons: list[str]
+) -> str:
+    """Ensemble vs the better yardstick per horizon, with its 95 % interval and verdict (the
+    moving-block bootstrap of `cbi bench forecast`: an interval that includes 0 is no gain)."""
     lines = [
         "Walk-forward backtest (out-of-sample only), mean pinball in c/lb:",
-        f"{'horizon':<8}{'ensemble':>9}{'rw_emp':>8}{'rw_vol':>8}{'vs best RW':>11}"
-        f"{'cover80':>9}{'n':>6}",
+        f"{'horizon':<8}{'ensemble':>9}{'rw_emp':>8}{'rw_vol':>8}{'cover80':>9}{'n':>6}"
+        "  vs the better random walk, 95 % interval",
     ]
     for horizon in horizons:
         by_member = metrics[metrics["horizon"] == horizon].set_index("member")
-        if "ensemble" not in by_member.index:
+        rows = scored[scored["horizon"] == horizon]
+        if "ensemble" not in by_member.index or rows.empty:
             continue
         ens = by_member.loc["ensemble"]
-        rw = [by_member.loc[m, "pinball"] for m in YARDSTICKS if m in by_member.index]
-        best = min(rw) if rw else float("nan")
-        rel = ens["pinball"] / best - 1 if rw else float("nan")
         rw_cells = "".join(
             f"{by_member.loc[m, 'pinball']:8.3f}" if m in by_member.index else f"{'-':>8}"
             for m in YARDSTICKS
         )
+        overall = gain_table(with_losses(rows), days[horizon]).iloc[-1]
+        interval = (
+            "" if pd.isna(overall["low"]) else f" [{overall['low']:+.1%}, {overall['high']:+.1%}]"
+        )
         lines.append(
-            f"{horizon:<8}{ens['pinball']:9.3f}{rw_cells}{rel:+10.1%} "
-            f"{ens['coverage_80']:8.1%}{int(ens['n']):6d}"
+            f"{horizon:<8}{ens['pinball']:9.3f}{rw_cells}{ens['coverage_80']:9.1%}"
+            f"{int(ens['n']):6d}  {overall['gain']:+.1%}{interval}: {overall['label']}"
         )
     lines.append(
-        "Negative 'vs best RW' means the ensemble beat the better random walk on dates "
-        "it never trained on; positive means it did not."
+        "Below 0 the ensemble beat the better random walk on dates it never trained on; a gain "
+        "whose interval includes 0 is no gain (daily outcomes overlap, so the interval is a "
+        "moving-block bootstrap)."
     )
     return "\n".join(lines)

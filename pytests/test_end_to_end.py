@@ -74,3 +74,9 @@ def test_status_and_forecast_commands_print_tables(built_db: tuple[Path, dict[st
         )
     )
     assert "Rule backtest " in forecast.stdout and " planned purchases, " in forecast.stdout
+    # the record says per horizon whether the gain on the random walk is distinguishable from 0
+    record = [line for line in forecast.stdout.splitlines() if line.startswith(("1w ", "1m "))]
+    assert any(
+        line.endswith(("no significant gain", "significant gain", "significantly worse"))
+        for line in record
+    ), forecast.stdout
