@@ -19,10 +19,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
+from cbi.benchmarks.forecast import gain_table, with_losses
 from cbi.guidance import Backtest, backtest_by_year, guidance
 from cbi.report import (
     GUIDANCE_QUERY,
     NO_DRIVERS,
+    SCORED_QUERY,
     YARDSTICKS,
     bucket_label,
     driver_pushes,
@@ -97,6 +99,8 @@ def load_dashboard(db_path: Path) -> Dashboard:
         history = con.sql(HISTORY_QUERY).df()
         look_back = con.sql(LOOK_BACK_QUERY).df()
         metrics = con.sql(RECORD_QUERY).df()
+        scored = con.sql(SCORED_QUERY).df()
+        days = dict(con.sql("select horizon, trading_days from reference.horizons").fetchall())
         decisions = con.sql(GUIDANCE_QUERY).df()
         live = _live_accuracy(con)
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
@@ -118,7 +122,7 @@ def load_dashboard(db_path: Path) -> Dashboard:
         history=history,
         forecast=forecast,
         look_back=_by_horizon(look_back, order),
-        record=_record(metrics, order),
+        record=_record(metrics, scored, days, order),
         coverage_rows=coverage_rows,
         coverage_summary=coverage_summary,
         live_accuracy=live,
@@ -142,23 +146,39 @@ def _live_accuracy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     return None if live.empty else live
 
 
-def _record(metrics: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """One row per horizon and year: pinball of the ensemble and both yardsticks, the
-    ensemble's change against the better yardstick, its 80 % band coverage and row count."""
+def _record(
+    metrics: pd.DataFrame, scored: pd.DataFrame, days: dict[str, int], order: list[str]
+) -> pd.DataFrame:
+    """One row per horizon and year (and `all`): pinball of the ensemble and both yardsticks,
+    the ensemble's gain on the better yardstick with its 95 % moving-block interval and verdict
+    (`gain_table`, as `cbi forecast` and `cbi bench forecast`), 80 % coverage and row count.
+    `verdict` is the row's style: better or worse only when the interval excludes 0."""
     pinball = metrics.pivot_table(index=["horizon", "year"], columns="member", values="pinball")
     ensemble = metrics[metrics["member"] == "ensemble"].set_index(["horizon", "year"])
     record = pinball.join(ensemble[["coverage_80", "n"]]).reset_index()
     for member in ("ensemble", *YARDSTICKS):
         if member not in record:
             record[member] = float("nan")
-    record["vs_best_rw"] = record["ensemble"] / record[list(YARDSTICKS)].min(axis=1) - 1
-    record["verdict"] = record["vs_best_rw"].map(lambda v: "better" if v < 0 else "worse")
+    gains = [
+        gain_table(with_losses(rows), days[horizon]).assign(horizon=horizon)
+        for horizon, rows in scored.groupby("horizon")
+    ]
+    gains = pd.concat(gains, ignore_index=True) if gains else pd.DataFrame(columns=GAIN_COLUMNS)
+    record = record.merge(gains[GAIN_COLUMNS], on=["horizon", "year"], how="left")
+    record = record.rename(columns={"gain": "vs_best_rw"})
+    record["interval"] = [
+        "" if pd.isna(low) else f"[{low:+.1%}, {high:+.1%}]"
+        for low, high in zip(record["low"], record["high"], strict=True)
+    ]
+    record["label"] = record["label"].fillna("")
+    record["verdict"] = record["label"].map(VERDICT_STYLE).fillna("")
     record["year_order"] = record["year"].map(lambda y: (y == "all", y))
     record = _by_horizon(record.sort_values("year_order", kind="stable"), order)
     return record.drop(columns="year_order")
 
 
-# ---------------------------------------------------------------- rendering
+GAIN_COLUMNS = ["horizon", "year", "gain", "low", "high", "label"]
+VERDICT_STYLE = {"significant gain": "better", "significantly worse": "worse"}
 
 
 def _cents(value: float) -> str:
@@ -406,16 +426,20 @@ ensemble: a bucket is named only once that weight is earned, and only when its p
 <h2>Walk-forward record against the random walks</h2>
 <p class="note">Every forecast below was made by a model refit only on data before its date
 (walk-forward) and scored once the outcome was known. Pinball loss in cents/lb, lower is better;
-"vs better RW" below 0 % means the ensemble beat the better of the two random walks.
+"vs better RW" below 0 % means the ensemble beat the better of the two random walks; the 95 %
+interval is a moving-block bootstrap (daily outcomes overlap), and a gain whose interval
+includes 0 is no gain.
 The 80 % band should hold about 80 % of outcomes.</p>
 <table id="record">
 <tr><th>horizon</th><th>year</th><th class="num">ensemble</th><th class="num">RW-empirical</th>
-<th class="num">RW-vol</th><th class="num">vs better RW</th><th class="num">inside P10-P90</th>
+<th class="num">RW-vol</th><th class="num">vs better RW [95 % interval]</th><th>verdict</th>
+<th class="num">inside P10-P90</th>
 <th class="num">forecasts</th></tr>
 {% for r in record %}
 <tr{% if r.year == "all" %} class="all"{% endif %}><td>{{ r.horizon }}</td><td>{{ r.year }}</td>
 <td class="num">{{ r.ensemble }}</td><td class="num">{{ r.rw_empirical }}</td>
-<td class="num">{{ r.rw_vol }}</td><td class="num {{ r.verdict }}">{{ r.vs_best_rw }}</td>
+<td class="num">{{ r.rw_vol }}</td>
+<td class="num {{ r.verdict }}">{{ r.vs_best_rw }} {{ r.interval }}</td><td>{{ r.label }}</td>
 <td class="num">{{ r.coverage_80 }}</td><td class="num">{{ r.n }}</td></tr>
 {% endfor %}
 </table>

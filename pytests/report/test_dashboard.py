@@ -176,6 +176,19 @@ def test_buy_or_wait_section_shows_todays_guidance_and_the_rule_record(
     assert last[-1] in {"significant gain", "no significant gain", "significantly worse"}
 
 
+@needs_browser
+def test_the_record_gives_each_gain_its_interval_and_verdict(opened: OpenedPage) -> None:
+    verdicts = {"significant gain", "no significant gain", "significantly worse"}
+    overall = opened.page.locator("#record tr.all").all()
+    assert len(overall) == 4  # one `all` row per horizon
+    for row in overall:
+        cells = row.locator("td").all_inner_texts()
+        # horizon, year, three pinballs, the gain with its interval, its verdict, ...
+        assert cells[1] == "all"
+        assert "[" in cells[5] or cells[6] == "too few outcomes", cells
+        assert cells[6] in {*verdicts, "too few outcomes"}, cells
+
+
 def test_live_accuracy_is_shown_once_forecasts_are_scored(
     built_db: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
