@@ -97,6 +97,12 @@ VARIANTS: dict[str, dict[str, object]] = {
         "member_weighting": "equal",
         "ensemble_band": False,
     },
+    "volatility-floored bands incl. random walks, evidence weights, member bands": {
+        "band_scale": "volatility_floor",
+        "calibrate_yardsticks": True,
+        "member_weighting": "evidence",
+        "ensemble_band": False,
+    },
     "random walks only": {
         "band_scale": "volatility",
         "calibrate_yardsticks": False,

@@ -295,19 +295,26 @@ def assemble_backtest(
     return priced_backtest(everything, weights, pool["member"].unique(), targets)
 
 
-BAND_SCALES = ("volatility", "none")
+BAND_SCALES = ("volatility", "volatility_floor", "none")
+# Trailing trade dates whose median volatility floors the "volatility_floor" scale (3 years).
+VOLATILITY_FLOOR_DAYS = 756
 
 
 def band_scales(
     facts: pd.DataFrame, core: pd.DataFrame, days: dict[str, int], band_scale: str
 ) -> pd.DataFrame:
     """`facts` with `scale`, what conformity scores are divided by: the EWMA daily volatility
-    at the as-of close x sqrt(h) ("volatility"), or 1 ("none")."""
+    at the as-of close x sqrt(h) ("volatility"); the same with the volatility floored at its
+    median over the trailing VOLATILITY_FLOOR_DAYS, so a calm spell does not shrink the band
+    below the usual ("volatility_floor"); or 1 ("none")."""
     if band_scale not in BAND_SCALES:
         raise ValueError(f"unknown band_scale {band_scale!r}; use one of {BAND_SCALES}")
     if band_scale == "none":
         return facts.assign(scale=1.0)
     sigma = daily_sigma(core).rename(columns={"trade_date": "as_of_date"})
+    if band_scale == "volatility_floor":
+        usual = sigma["sigma_daily"].rolling(VOLATILITY_FLOOR_DAYS, min_periods=252).median()
+        sigma["sigma_daily"] = np.fmax(sigma["sigma_daily"], usual)
     out = facts.merge(sigma, on="as_of_date", how="left")
     out["scale"] = out["sigma_daily"] * np.sqrt(out["horizon"].map(days).astype(float))
     return out.drop(columns=["sigma_daily"])

@@ -10,7 +10,7 @@ import pytest
 
 from cbi.training import QUANTILE_COLUMNS
 from cbi.training.ensemble import calibrate, combine, evidence_window
-from cbi.training.pipeline import calibrated_ensemble, calibrated_members
+from cbi.training.pipeline import band_scales, calibrated_ensemble, calibrated_members
 
 MEMBERS = (("rw_vol", 0.0, 0.013), ("rw_empirical", 0.0, 0.03), ("model", 0.01, 0.013))
 
@@ -299,3 +299,20 @@ def test_past_errors_are_selected_by_target_date_not_row_position() -> None:
     # does not: raising outcomes after T still changes nothing up to T
     members, facts = constructed_pool(long_every=7)
     assert_unchanged_up_to(pd.Timestamp("2020-03-17"), members, facts)
+
+
+def test_a_floored_band_scale_never_falls_below_the_usual_volatility() -> None:
+    # GIVEN constructed daily returns: two turbulent years (2 %/day), then a calm one (0.5 %)
+    dates = pd.bdate_range("2018-01-01", periods=780)
+    rng = np.random.default_rng(4)
+    returns = rng.normal(0, 1, 780) * np.where(np.arange(780) < 520, 0.02, 0.005)
+    core = pd.DataFrame({"trade_date": dates, "zl_log_return_1d": returns})
+    facts = pd.DataFrame({"as_of_date": dates, "horizon": "1w"})
+    plain = band_scales(facts, core, {"1w": 5}, "volatility")["scale"]
+    floored = band_scales(facts, core, {"1w": 5}, "volatility_floor")["scale"]
+    # THEN the floor only ever widens, and in the calm year it holds the usual (turbulent) level
+    assert (floored.fillna(0) >= plain.fillna(0)).all()
+    assert floored.iloc[-1] > 2 * plain.iloc[-1]
+    assert band_scales(facts, core, {"1w": 5}, "none")["scale"].eq(1.0).all()
+    with pytest.raises(ValueError, match="unknown band_scale 'garch'"):
+        band_scales(facts, core, {"1w": 5}, "garch")
