@@ -53,7 +53,8 @@ class Profile:
     # prints every variant tried; README "How good is it").
     # band_scale: "volatility" divides each past conformity score by the EWMA volatility x
     # sqrt(h) of its as-of date and multiplies the quantile back by today's, so a band learnt
-    # in a turbulent year narrows in a calm one; "none" uses the raw log-return scores.
+    # in a turbulent year narrows in a calm one; "volatility_floor" the same with the
+    # volatility floored at its 3-year median; "none" uses the raw log-return scores.
     band_scale: str = "volatility"
     # calibrate_yardsticks: give the random walks conformal bands too (their published rows
     # then carry them); else they enter L2, and are scored, with their own bands.
