@@ -56,8 +56,8 @@ class Profile:
     # in a turbulent year narrows in a calm one; "volatility_floor" the same with the
     # volatility floored at its 3-year median; "none" uses the raw log-return scores.
     band_scale: str = "volatility"
-    # calibrate_yardsticks: give the random walks conformal bands too (their published rows
-    # then carry them); else they enter L2, and are scored, with their own bands.
+    # calibrate_yardsticks: the random walks enter L2 with conformal bands too; they are
+    # published and scored with their own bands either way (they are the benchmark).
     calibrate_yardsticks: bool = True
     # member_weighting: "evidence" (`ensemble.evidence_weight`), "equal" (every member with a
     # track record), or "yardsticks" (the random walks alone).
