@@ -21,7 +21,9 @@ def test_help_exits_cleanly(argv: list[str], capsys: pytest.CaptureFixture[str])
     assert "usage: cbi" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["status"], ["forecast"], ["bench", "forecast"]])
+@pytest.mark.parametrize(
+    "argv", [["status"], ["forecast"], ["bench", "forecast"], ["bench", "selection"]]
+)
 def test_read_commands_fail_in_one_line_before_a_build(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
