@@ -4,8 +4,10 @@ holds, on constructed scores and rows."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from cbi.benchmarks.selection import choose, selection_rows
+from cbi.cli import main
 
 
 def constructed_scores(
@@ -58,3 +60,14 @@ def test_the_selection_period_holds_no_outcome_after_2019() -> None:
     assert kept["target_date"].max() <= pd.Timestamp("2019-12-31")
     assert kept["as_of_date"].min() == pd.Timestamp("2019-11-01")
     assert len(kept) < len(rows[rows["as_of_date"] <= "2019-12-31"])
+
+
+def test_a_database_without_the_2015_walk_forward_is_refused_in_one_line(
+    built_db, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN the session database (fast profile: walk-forward from 2022), WHEN the selection
+    # benchmark runs on it, THEN it says which run makes the database it needs
+    assert main(["--db", str(built_db[0]), "bench", "selection"]) == 1
+    error = capsys.readouterr().err.strip()
+    assert "starts its walk-forward after 2015-01-01" in error and "make bench-forecast" in error
+    assert len(error.splitlines()) == 1
