@@ -10,10 +10,10 @@ import pandas as pd
 
 from cbi.benchmarks.forecast import gain_table, with_losses
 from cbi.guidance import backtest, guidance
+from cbi.training.ensemble import YARDSTICKS
 from common.db import connect_read_only
 from common.errors import UserError
 
-YARDSTICKS = ("rw_empirical", "rw_vol")
 # What the drivers say when the meta-learner, the only way a bucket reaches the ensemble, has
 # no L2 weight: no bucket moved the median, whatever the bucket models think on their own.
 NO_DRIVERS = (
