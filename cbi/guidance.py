@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from cbi.training.metrics import Gain, block_bootstrap_gain
+from common.project import horizon_days
 
 HORIZON = "1m"  # the forecast the rule reads: 21 CME trading days, about one month
-HORIZON_DAYS = 21  # its trading days: the bootstrap block (outcomes overlap over ~21 rows)
+HORIZON_DAYS = horizon_days(HORIZON)  # the bootstrap block: outcomes overlap over ~21 rows
 WAIT, BUY = "WAIT", "BUY"
 COLUMNS = [
     "as_of_date",

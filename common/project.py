@@ -1,7 +1,9 @@
-"""The dbt project's declared vars, read by Python code that needs the same definitions."""
+"""The dbt project's declared vars and seeds, read by Python code that needs the same
+definitions."""
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from typing import Any
 
@@ -20,3 +22,15 @@ def dbt_var(name: str) -> Any:
 def market_symbols() -> tuple[str, ...]:
     """THE market symbol list (var `market_symbols`), in its declared order."""
     return tuple(dbt_var("market_symbols"))
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    """The rows of dbt seed `seeds/<name>.csv` as text: the one definition dbt and Python share."""
+    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(newline="") as handle:
+        return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def horizon_days(horizon: str) -> int:
+    """Trading days of `horizon` (1w, 1m, 3m, 6m) as seed `horizons` defines them."""
+    days = {row["horizon"]: int(row["trading_days"]) for row in read_seed("horizons")}
+    return days[horizon]

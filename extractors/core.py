@@ -6,7 +6,6 @@ load land in one transaction: a load that fails leaves the raw table exactly as 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 import time
@@ -21,7 +20,6 @@ import pandas as pd
 
 from common.db import connect_writable
 from common.errors import ExtractorError
-from common.paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +162,6 @@ def merge_rows(
     finally:
         con.unregister("_landing")
     return int(written)
-
-
-def read_seed(name: str) -> list[dict[str, str]]:
-    """The rows of dbt seed `seeds/<name>.csv` as text: the one definition dbt and Python share."""
-    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(newline="") as handle:
-        return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def update_window(

@@ -35,8 +35,9 @@ import pandas as pd
 from common import release
 from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
+from common.project import read_seed
 from common.validate import arguments_of, date_window
-from extractors.core import merge_rows, read_seed, recorded_load, update_window
+from extractors.core import merge_rows, recorded_load, update_window
 from extractors.tabular import (
     NUMBER,
     decode_text,

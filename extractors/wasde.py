@@ -47,9 +47,10 @@ import pandas as pd
 
 from common import release
 from common.errors import ExtractorError
+from common.project import read_seed
 from common.validate import arguments_of, year_month
 from extractors import tabular
-from extractors.core import merge_rows, read_seed
+from extractors.core import merge_rows
 
 log = logging.getLogger(__name__)
 

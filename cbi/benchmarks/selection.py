@@ -150,8 +150,12 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     for limit, record in records.items():
         print(f"  risk limit {limit:.0%}: {record.line()}")
     limit = choose_risk_limit(records)
-    print(f"Chosen risk limit: {limit:.0%}; dbt var purchase_risk_limit now: {purchase_rule()}")
-    print("\nLeave one bucket out (chosen L2, L1 refitted without the bucket):")
+    configured = purchase_rule().risk_limit
+    print(f"Chosen risk limit: {limit:.0%}; dbt var purchase_risk_limit now: {configured:.0%}")
+    print(
+        "\nLeave one bucket out (the profile's L2, L1 refitted without the bucket; "
+        "'with vs without' below 0: the bucket helped):"
+    )
     print(leave_one_bucket_out(inputs, base).to_string(index=False))
     return 0
 
