@@ -103,6 +103,20 @@ VARIANTS: dict[str, dict[str, object]] = {
         "member_weighting": "evidence",
         "ensemble_band": False,
     },
+    "as chosen, the evidence windows at 10 independent outcomes (not 20)": {
+        "band_scale": "volatility",
+        "calibrate_yardsticks": True,
+        "member_weighting": "evidence",
+        "ensemble_band": False,
+        "independent_outcomes": 10,
+    },
+    "as chosen, the evidence windows at 40 independent outcomes (not 20)": {
+        "band_scale": "volatility",
+        "calibrate_yardsticks": True,
+        "member_weighting": "evidence",
+        "ensemble_band": False,
+        "independent_outcomes": 40,
+    },
     "random walks only": {
         "band_scale": "volatility",
         "calibrate_yardsticks": False,
@@ -137,7 +151,9 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     scores = {}
     for name, settings in VARIANTS.items():
         profile = dataclasses.replace(base, **settings)
-        scores[name] = variant_scores(assembled(inputs, profile, inputs.meta), inputs.days)
+        scores[name] = variant_scores(
+            assembled(inputs, profile, refitted_l1(inputs, profile)), inputs.days
+        )
         print(f"\n{name}:")
         print(format_scores(scores[name]).to_string(index=False))
     chosen = choose(scores)
@@ -202,6 +218,12 @@ def assembled(inputs: Inputs, profile: Profile, meta: pd.DataFrame) -> pd.DataFr
     plan = WalkForwardPlan(profile, *WALK_FORWARD)
     backtest = assemble_backtest(inputs.l0, inputs.members, meta, inputs.targets, inputs.core, plan)
     return selection_rows(backtest)
+
+
+def refitted_l1(inputs: Inputs, profile: Profile) -> pd.DataFrame:
+    """L1 refitted with this profile's evidence window (it learns over the L2 window)."""
+    plan = WalkForwardPlan(profile, *WALK_FORWARD)
+    return meta_predictions(inputs.l0, inputs.targets, inputs.core, plan)
 
 
 def selection_rows(backtest: pd.DataFrame) -> pd.DataFrame:
