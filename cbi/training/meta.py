@@ -110,13 +110,15 @@ def regime_weighted_l1(
     window: int,
     min_history: int,
     profile: str,
+    regimes: int = REGIMES,
 ) -> pd.DataFrame:
     """Walk-forward L1 for one horizon: refit the regime bucket weights at each fold's cutoff.
 
     `l0`: that horizon's `training.bucket_predictions` rows joined to target_log_return (NaN
     while unknown); `sigma`: trade_date, sigma_daily; `window`: trailing known rows (as-of
-    dates) to learn from. Each fold learns only from rows with target_date <= cutoff and
-    predicts as-of dates in (cutoff, predict_to]. A fold with known rows is recorded in the
+    dates) to learn from; `regimes`: volatility groups (1: one set of weights). Each fold
+    learns only from rows with target_date <= cutoff and predicts as-of dates in
+    (cutoff, predict_to]. A fold with known rows is recorded in the
     model registry (level L1, learned boundaries and weights in its artifact JSON) and its rows
     carry that fit_id; a fold with none yet uses equal weights and has no fit_id. Weights saved
     by an earlier run on the same rows are read back instead of being learned again.
@@ -134,13 +136,13 @@ def regime_weighted_l1(
         train = known_rows(frame, fold, window)
         fit_id = None
         if train.empty:
-            boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history)
+            boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history, regimes)
         else:
-            record = l1_record(train, fold, buckets, horizon, window, min_history, profile)
+            record = l1_record(train, fold, buckets, horizon, window, min_history, profile, regimes)
             boundaries, weights = fit_or_load(
                 record,
                 lambda folder, t=train: save_weights(
-                    folder, *fit_regimes(t, buckets, horizon_days, min_history)
+                    folder, *fit_regimes(t, buckets, horizon_days, min_history, regimes)
                 ),
                 load_weights,
             )
@@ -167,11 +169,15 @@ def known_rows(frame: pd.DataFrame, fold: Fold, window: int) -> pd.DataFrame:
 
 
 def fit_regimes(
-    train: pd.DataFrame, buckets: list[str], horizon_days: int, min_history: int
+    train: pd.DataFrame,
+    buckets: list[str],
+    horizon_days: int,
+    min_history: int,
+    regimes: int = REGIMES,
 ) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
     """Volatility boundaries of the training rows and each regime's bucket weights."""
     boundaries = regime_boundaries(
-        train.drop_duplicates("as_of_date")["sigma_daily"].to_numpy(dtype=float)
+        train.drop_duplicates("as_of_date")["sigma_daily"].to_numpy(dtype=float), regimes
     )
     train_regime = regime_of(train["sigma_daily"].to_numpy(dtype=float), boundaries)
     weights = {
@@ -219,6 +225,7 @@ def l1_record(
     window: int,
     min_history: int,
     profile: str,
+    regimes: int = REGIMES,
 ) -> FitRecord:
     """The registry record of one L1 fit: its features are the volatility and bucket views."""
     return fit_record(
@@ -230,7 +237,7 @@ def l1_record(
         target_dates=train["target_date"],
         rows=int(train["as_of_date"].nunique()),
         features=["sigma_daily", *[f"bucket_{b}" for b in buckets]],
-        hyperparameters={"regimes": REGIMES, "window_rows": window, "min_history": min_history},
+        hyperparameters={"regimes": regimes, "window_rows": window, "min_history": min_history},
         seed=SEED,
         profile=profile,
         train_hash=rows_hash(

@@ -212,6 +212,7 @@ def meta_predictions(
             window=weight_window(profile, days),
             min_history=track_record(profile.min_history, days),
             profile=profile.name,
+            regimes=profile.l1_regimes,
         )
         preds["horizon"] = horizon
         preds["member"] = "meta_l1"

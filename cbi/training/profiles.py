@@ -48,6 +48,9 @@ class Profile:
     weight_window: int = 252
     min_history: int = 40
     independent_outcomes: int = 20
+    # L1: volatility regimes, each with its own bucket weights (cbi.training.meta; 1: one
+    # set of weights for every day). Re-tried on 2015-2019 by `cbi bench selection`.
+    l1_regimes: int = 2
     # How L2 turns members into the ensemble. The defaults were chosen on the 2015-2019
     # selection period of the full walk-forward, never on 2020-2024 (`cbi bench selection`
     # prints every variant tried; README "How good is it").

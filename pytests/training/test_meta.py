@@ -44,7 +44,13 @@ def constructed_l0(periods: int = 1000, days: int = 5) -> tuple[pd.DataFrame, pd
     )
 
 
-def run_l1(l0: pd.DataFrame, sigma: pd.DataFrame, window: int = 600, min_history: int = 20):
+def run_l1(
+    l0: pd.DataFrame,
+    sigma: pd.DataFrame,
+    window: int = 600,
+    min_history: int = 20,
+    regimes: int = 2,
+):
     folds = make_folds(sigma["trade_date"], "2016-01-01", None, "YS")
     return regime_weighted_l1(
         l0,
@@ -55,6 +61,7 @@ def run_l1(l0: pd.DataFrame, sigma: pd.DataFrame, window: int = 600, min_history
         window=window,
         min_history=min_history,
         profile="test",
+        regimes=regimes,
     )
 
 
@@ -81,6 +88,18 @@ def test_l1_concentrates_on_the_bucket_consistently_better_in_one_regime():
         # in turbulent spells crush is no better (only calm rows near the median boundary
         # favour it), so the high-volatility weights stay far from concentrated
         assert max(weights["1"].values()) < 0.9
+
+
+def test_one_regime_learns_one_set_of_weights_for_every_day():
+    # GIVEN crush better in calm spells only, WHEN L1 learns with one regime
+    l0, sigma = constructed_l0()
+    out = run_l1(l0, sigma, regimes=1)
+    learned = out[out["fit_id"].notna()]
+    # THEN every day is regime 0: no volatility boundary, one set of weights per fit
+    assert (learned["regime"] == 0).all()
+    for path in read_records(learned["fit_id"].unique().tolist())["artifact_path"]:
+        fitted = json.loads((Path(path) / "l1_weights.json").read_text())
+        assert fitted["regime_boundaries"] == [] and set(fitted["weights"]) == {"0"}
 
 
 def test_l1_contributions_add_up_to_p50_and_quantiles_stay_ordered():
