@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cbi.benchmarks.selection import choose, selection_rows
+from cbi.benchmarks.selection import CHOSEN, VARIANTS, choose, selection_rows
 from cbi.cli import main
+from cbi.training.profiles import get_profile
 
 
 def constructed_scores(
@@ -71,3 +72,10 @@ def test_a_database_without_the_2015_walk_forward_is_refused_in_one_line(
     error = capsys.readouterr().err.strip()
     assert "starts its walk-forward after 2015-01-01" in error and "make bench-forecast" in error
     assert len(error.splitlines()) == 1
+
+
+@pytest.mark.parametrize("profile", ["fast", "full"])
+def test_the_profiles_run_the_settings_the_selection_chose(profile: str) -> None:
+    chosen = get_profile(profile)
+    assert {name: getattr(chosen, name) for name in CHOSEN} == CHOSEN
+    assert CHOSEN in VARIANTS.values()

@@ -49,96 +49,54 @@ EQUIVALENT_GAIN = 0.005  # mean gains closer than half a point count as equal
 # Risk limits tried for the buy-or-wait rule (P90 at most this far above today; 1.0: no limit).
 RISK_LIMITS = (0.05, 0.10, 0.15, 0.20, 1.0)
 
-# Every L2 variant tried (profile settings), the first one the design before issue 12.
+# The settings chosen by the rule (the profile defaults); the variants below vary them.
+CHOSEN: dict[str, object] = {
+    "band_scale": "volatility",
+    "calibrate_yardsticks": True,
+    "member_weighting": "evidence",
+    "ensemble_band": False,
+}
+RAW = {**CHOSEN, "band_scale": "none", "calibrate_yardsticks": False}
+OWN_YARDSTICK_BANDS = {**CHOSEN, "calibrate_yardsticks": False}
+
+# Every variant tried (profile settings), the first one the design before issue 12.
 VARIANTS: dict[str, dict[str, object]] = {
-    "raw bands, evidence weights, ensemble band": {
-        "band_scale": "none",
-        "calibrate_yardsticks": False,
-        "member_weighting": "evidence",
-        "ensemble_band": True,
-    },
-    "raw bands, evidence weights, member bands": {
-        "band_scale": "none",
-        "calibrate_yardsticks": False,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
-    },
+    "raw bands, evidence weights, ensemble band": {**RAW, "ensemble_band": True},
+    "raw bands, evidence weights, member bands": RAW,
     "volatility bands, evidence weights, ensemble band": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": False,
-        "member_weighting": "evidence",
+        **OWN_YARDSTICK_BANDS,
         "ensemble_band": True,
     },
-    "volatility bands, evidence weights, member bands": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": False,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
-    },
+    "volatility bands, evidence weights, member bands": OWN_YARDSTICK_BANDS,
     "volatility bands, equal weights, member bands": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": False,
+        **OWN_YARDSTICK_BANDS,
         "member_weighting": "equal",
-        "ensemble_band": False,
     },
     "volatility bands, equal weights, ensemble band": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": False,
+        **OWN_YARDSTICK_BANDS,
         "member_weighting": "equal",
         "ensemble_band": True,
     },
-    "volatility bands incl. random walks, evidence weights, member bands": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
-    },
+    "volatility bands incl. random walks, evidence weights, member bands": CHOSEN,
     "volatility bands incl. random walks, equal weights, member bands": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
+        **CHOSEN,
         "member_weighting": "equal",
-        "ensemble_band": False,
     },
     "volatility-floored bands incl. random walks, evidence weights, member bands": {
+        **CHOSEN,
         "band_scale": "volatility_floor",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
     },
     "as chosen, the evidence windows at 10 independent outcomes (not 20)": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
+        **CHOSEN,
         "independent_outcomes": 10,
     },
     "as chosen, the evidence windows at 40 independent outcomes (not 20)": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
+        **CHOSEN,
         "independent_outcomes": 40,
     },
-    "as chosen, L1 with one volatility regime (not 2)": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
-        "l1_regimes": 1,
-    },
-    "as chosen, L1 with three volatility regimes (not 2)": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": True,
-        "member_weighting": "evidence",
-        "ensemble_band": False,
-        "l1_regimes": 3,
-    },
-    "random walks only": {
-        "band_scale": "volatility",
-        "calibrate_yardsticks": False,
-        "member_weighting": "yardsticks",
-        "ensemble_band": False,
-    },
+    "as chosen, L1 with one volatility regime (not 2)": {**CHOSEN, "l1_regimes": 1},
+    "as chosen, L1 with three volatility regimes (not 2)": {**CHOSEN, "l1_regimes": 3},
+    "random walks only": {**OWN_YARDSTICK_BANDS, "member_weighting": "yardsticks"},
 }
 
 
