@@ -19,8 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from cbi.benchmarks.forecast import gain_table, with_losses
 from cbi.guidance import Backtest, backtest_by_year, guidance
+from cbi.record import gain_table, with_losses
 from cbi.report import (
     GUIDANCE_QUERY,
     NO_DRIVERS,
@@ -34,6 +34,7 @@ from cbi.status import HEADERS as COVERAGE_HEADERS
 from cbi.status import coverage_table
 from common.db import connect_read_only
 from common.errors import UserError
+from common.project import horizon_days
 
 COMMAND = "report"
 PLOTLY_JS = "plotly.min.js"
@@ -100,7 +101,6 @@ def load_dashboard(db_path: Path) -> Dashboard:
         look_back = con.sql(LOOK_BACK_QUERY).df()
         metrics = con.sql(RECORD_QUERY).df()
         scored = con.sql(SCORED_QUERY).df()
-        days = dict(con.sql("select horizon, trading_days from reference.horizons").fetchall())
         decisions = con.sql(GUIDANCE_QUERY).df()
         live = _live_accuracy(con)
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
@@ -122,7 +122,7 @@ def load_dashboard(db_path: Path) -> Dashboard:
         history=history,
         forecast=forecast,
         look_back=_by_horizon(look_back, order),
-        record=_record(metrics, scored, days, order),
+        record=_record(metrics, scored, order),
         coverage_rows=coverage_rows,
         coverage_summary=coverage_summary,
         live_accuracy=live,
@@ -146,9 +146,7 @@ def _live_accuracy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     return None if live.empty else live
 
 
-def _record(
-    metrics: pd.DataFrame, scored: pd.DataFrame, days: dict[str, int], order: list[str]
-) -> pd.DataFrame:
+def _record(metrics: pd.DataFrame, scored: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """One row per horizon and year (and `all`): pinball of the ensemble and both yardsticks,
     the ensemble's gain on the better yardstick with its 95 % moving-block interval and verdict
     (`gain_table`, as `cbi forecast` and `cbi bench forecast`), 80 % coverage and row count.
@@ -160,7 +158,7 @@ def _record(
         if member not in record:
             record[member] = float("nan")
     gains = [
-        gain_table(with_losses(rows), days[horizon]).assign(horizon=horizon)
+        gain_table(with_losses(rows), horizon_days(horizon)).assign(horizon=horizon)
         for horizon, rows in scored.groupby("horizon")
     ]
     gains = pd.concat(gains, ignore_index=True) if gains else pd.DataFrame(columns=GAIN_COLUMNS)

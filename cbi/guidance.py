@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cbi.training.metrics import Gain, block_bootstrap_gain
-from common.project import horizon_days
+from common.project import dbt_var, horizon_days
 
 HORIZON = "1m"  # the forecast the rule reads: 21 CME trading days, about one month
 HORIZON_DAYS = horizon_days(HORIZON)  # the bootstrap block: outcomes overlap over ~21 rows
@@ -190,3 +190,11 @@ def guidance(today: pd.Series) -> str:
     else:
         reason = f"{median}, but {tail}, beyond {limit}"
     return f"Guidance for a purchase planned today: BUY NOW: {reason}."
+
+
+def configured_rule() -> Rule:
+    """The buy-or-wait rule as dbt_project.yml sets it (what `cbi build` publishes)."""
+    return Rule(
+        carry=float(dbt_var("purchase_carry_per_month")),
+        risk_limit=float(dbt_var("purchase_risk_limit")),
+    )

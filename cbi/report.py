@@ -8,11 +8,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cbi.benchmarks.forecast import gain_table, with_losses
 from cbi.guidance import backtest, guidance
+from cbi.record import gain_table, with_losses
 from cbi.training.ensemble import YARDSTICKS
 from common.db import connect_read_only
 from common.errors import UserError
+from common.project import horizon_days
 
 # What the drivers say when the meta-learner, the only way a bucket reaches the ensemble, has
 # no L2 weight: no bucket moved the median, whatever the bucket models think on their own.
@@ -68,7 +69,6 @@ def render_forecast(db_path: Path) -> str:
         forecast = con.sql("select * from forecasts.zl_predictions order by target_date").df()
         metrics = con.sql("select * from forecasts.zl_backtest_metrics where year = 'all'").df()
         scored = con.sql(SCORED_QUERY).df()
-        days = dict(con.sql("select horizon, trading_days from reference.horizons").fetchall())
         decisions = con.sql(GUIDANCE_QUERY).df()
     except duckdb.CatalogException as exc:
         raise UserError(
@@ -90,7 +90,7 @@ def render_forecast(db_path: Path) -> str:
         )
     lines += ["", "P10-P90: 80 % of outcomes should fall inside; prices in cents/lb.", ""]
     lines += [*_guidance_lines(decisions, forecast["as_of_date"].max()), ""]
-    lines.append(_backtest_summary(metrics, scored, days, list(forecast["horizon"])))
+    lines.append(_backtest_summary(metrics, scored, list(forecast["horizon"])))
     return "\n".join(lines)
 
 
@@ -109,9 +109,7 @@ where actual is not null and member in ('ensemble', {", ".join(repr(m) for m in 
 """
 
 
-def _backtest_summary(
-    metrics: pd.DataFrame, scored: pd.DataFrame, days: dict[str, int], horizons: list[str]
-) -> str:
+def _backtest_summary(metrics: pd.DataFrame, scored: pd.DataFrame, horizons: list[str]) -> str:
     """Ensemble vs the better yardstick per horizon, with its 95 % interval and verdict (the
     moving-block bootstrap of `cbi bench forecast`: an interval that includes 0 is no gain)."""
     lines = [
@@ -129,7 +127,7 @@ def _backtest_summary(
             f"{by_member.loc[m, 'pinball']:8.3f}" if m in by_member.index else f"{'-':>8}"
             for m in YARDSTICKS
         )
-        overall = gain_table(with_losses(rows), days[horizon]).iloc[-1]
+        overall = gain_table(with_losses(rows), horizon_days(horizon)).iloc[-1]
         interval = (
             "" if pd.isna(overall["low"]) else f" [{overall['low']:+.1%}, {overall['high']:+.1%}]"
         )

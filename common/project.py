@@ -30,7 +30,13 @@ def read_seed(name: str) -> list[dict[str, str]]:
         return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+def horizons() -> dict[str, int]:
+    """Trading days of each horizon (1w, 1m, 3m, 6m), shortest first, as seed `horizons`
+    defines them."""
+    rows = sorted(read_seed("horizons"), key=lambda row: int(row["trading_days"]))
+    return {row["horizon"]: int(row["trading_days"]) for row in rows}
+
+
 def horizon_days(horizon: str) -> int:
-    """Trading days of `horizon` (1w, 1m, 3m, 6m) as seed `horizons` defines them."""
-    days = {row["horizon"]: int(row["trading_days"]) for row in read_seed("horizons")}
-    return days[horizon]
+    """Trading days of `horizon` (seed `horizons`)."""
+    return horizons()[horizon]

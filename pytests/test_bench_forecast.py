@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbi.benchmarks.forecast import gain_table, run, with_losses
+from cbi.benchmarks.forecast import run
+from cbi.record import gain_table, with_losses
 
 
 def constructed_backtest(start: str = "2022-01-03", end: str = "2023-12-29") -> pd.DataFrame:
@@ -89,12 +90,8 @@ def test_bench_forecast_prints_the_interval_and_the_label(
     db = tmp_path / "bench.duckdb"
     backtest = constructed_backtest()  # noqa: F841 (read by DuckDB below)
     with duckdb.connect(str(db)) as con:
-        con.execute("create schema forecasts; create schema reference")
+        con.execute("create schema forecasts")
         con.execute("create table forecasts.zl_backtest as select * from backtest")
-        con.execute(
-            "create table reference.horizons as "
-            "select * from (values ('1w', 5), ('1m', 21)) t(horizon, trading_days)"
-        )
     assert run(str(db)) == 0
     out = capsys.readouterr().out
     assert "Walk-forward window scored: 2022-01-03 .. 2023-12-29" in out

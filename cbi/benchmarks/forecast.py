@@ -17,51 +17,19 @@ end, so no selection-period score uses a 2020 price.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import numpy as np
 import pandas as pd
 
-from cbi.guidance import HORIZON, Rule, backtest_by_year, purchase_decisions
+from cbi.guidance import HORIZON, backtest_by_year, configured_rule, purchase_decisions
+from cbi.record import REPORTED, gain_table, with_losses
 from cbi.training.ensemble import YARDSTICKS
-from cbi.training.metrics import block_bootstrap_gain, mean_pinball
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db
-from common.project import dbt_var
+from common.project import horizons
 
 TARGET_GAIN = 0.10
-
-
-@dataclass(frozen=True)
-class Period:
-    """A scored period: as-of dates in [start, end] whose target date is on or before end."""
-
-    name: str
-    start: str
-    end: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.start[:4]}-{self.end[:4]} {self.name}"
-
-    def holds(self, as_of: pd.Series, target: pd.Series) -> pd.Series:
-        """Which rows (as-of and target dates) belong to the period."""
-        start, end = pd.Timestamp(self.start), pd.Timestamp(self.end)
-        return pd.Series(as_of.between(start, end) & (target <= end), index=as_of.index)
-
-
-SELECTION = Period("selection", "2015-01-01", "2019-12-31")
-REPORTED = Period("reported", "2020-01-01", "2024-12-31")
-
-
-def purchase_rule() -> Rule:
-    """The buy-or-wait rule as dbt_project.yml sets it (what `cbi build` publishes)."""
-    return Rule(
-        carry=float(dbt_var("purchase_carry_per_month")),
-        risk_limit=float(dbt_var("purchase_risk_limit")),
-    )
 
 
 def run(db: str | None = None, source_dir: str | None = None) -> int:
@@ -73,11 +41,6 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             "select as_of_date, target_date, horizon, member, p10, p50, p90, actual, close "
             "from forecasts.zl_backtest where actual is not null"
         ).df()
-        days = dict(
-            con.sql(
-                "select horizon, trading_days from reference.horizons order by trading_days"
-            ).fetchall()
-        )
     except duckdb.CatalogException as exc:
         raise UserError(
             f"bench forecast: {path} has no backtest yet; run `make bench-forecast`"
@@ -100,7 +63,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     )
     scored = with_losses(backtest)
     verdicts = []
-    for horizon, horizon_days in days.items():
+    for horizon, horizon_days in horizons().items():
         rows = scored[scored["horizon"] == horizon]
         if "ensemble" not in set(rows["member"]) or not set(YARDSTICKS) & set(rows["member"]):
             continue
@@ -134,26 +97,13 @@ def print_rule_record(ensemble: pd.DataFrame) -> None:
     ]
     if held.empty:
         return
-    rule = purchase_rule()
+    rule = configured_rule()
     print(
         f"\nBuy-or-wait rule (carry {rule.carry:.1%}/month, risk limit {rule.risk_limit:.0%}) "
         f"on the {REPORTED.label} period, against buying on schedule:"
     )
     for record in backtest_by_year(purchase_decisions(held, None, rule)):
         print(f"  {record.line()}")
-
-
-def with_losses(backtest: pd.DataFrame) -> pd.DataFrame:
-    """Scored rows with `loss` (mean pinball, cents/lb), `loss_pct` (loss / close) and
-    `inside` (actual within P10-P90), dates as timestamps, year as text."""
-    rows = backtest.copy()
-    rows["as_of_date"] = pd.to_datetime(rows["as_of_date"])
-    rows["target_date"] = pd.to_datetime(rows["target_date"])
-    rows["year"] = rows["as_of_date"].dt.year.astype(str)
-    rows["loss"] = mean_pinball(rows)
-    rows["loss_pct"] = rows["loss"] / rows["close"]
-    rows["inside"] = (rows["actual"] >= rows["p10"]) & (rows["actual"] <= rows["p90"])
-    return rows
 
 
 def member_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -176,56 +126,6 @@ def member_table(rows: pd.DataFrame) -> pd.DataFrame:
         cover80=table["cover80"].map("{:.1%}".format),
         mae_p50=table["mae_p50"].map("{:.3f}".format),
     ).rename(columns={"pinball": "pinball c/lb", "pinball_pct": "% of price"})
-
-
-def gain_table(
-    rows: pd.DataFrame, horizon_days: int, references: tuple[str, ...] = YARDSTICKS
-) -> pd.DataFrame:
-    """The ensemble vs the better of `references` per as-of year, per Period (selection,
-    reported) the rows reach, and over all years (last row).
-
-    Paired on the as-of dates all were scored; the better reference is the one with the lower
-    mean pinball in that period (chosen after the fact, which favours the random walk).
-    Columns: year, n, pinball, pinball_pct, coverage_80, yardstick, yardstick_pinball, gain,
-    low, high, label.
-    """
-    wide = rows.pivot_table(
-        index=["as_of_date", "target_date", "year"],
-        columns="member",
-        values=["loss", "loss_pct", "inside"],
-    )
-    members = [m for m in references if m in wide["loss"].columns]
-    wide = wide[wide["loss"][["ensemble", *members]].notna().all(axis=1)].sort_index()
-    as_of = pd.Series(wide.index.get_level_values("as_of_date"))
-    target = pd.Series(wide.index.get_level_values("target_date"))
-    periods = [(year, group) for year, group in wide.groupby(level="year", sort=True)]
-    for period in (SELECTION, REPORTED):
-        held = wide[period.holds(as_of, target).to_numpy()]
-        if len(held):
-            periods.append((period.label, held))
-    out = []
-    for year, group in [*periods, ("all", wide)]:
-        losses = group["loss"]
-        yardstick = losses[members].mean().idxmin()
-        gain = block_bootstrap_gain(
-            losses["ensemble"].to_numpy(), losses[yardstick].to_numpy(), horizon_days
-        )
-        out.append(
-            {
-                "year": year,
-                "n": gain.n,
-                "pinball": losses["ensemble"].mean(),
-                "pinball_pct": group["loss_pct"]["ensemble"].mean(),
-                "coverage_80": group["inside"]["ensemble"].astype(float).mean(),
-                "yardstick": yardstick,
-                "yardstick_pinball": losses[yardstick].mean(),
-                "gain": gain.gain,
-                "low": gain.low,
-                "high": gain.high,
-                "label": gain.label,
-            }
-        )
-    return pd.DataFrame(out)
 
 
 def format_gains(table: pd.DataFrame) -> pd.DataFrame:

@@ -33,8 +33,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cbi.benchmarks.forecast import SELECTION, gain_table, purchase_rule, with_losses
-from cbi.guidance import HORIZON, Backtest, backtest, purchase_decisions
+from cbi.guidance import HORIZON, Backtest, backtest, configured_rule, purchase_decisions
+from cbi.record import SELECTION, gain_table, with_losses
 from cbi.training.ensemble import YARDSTICKS
 from cbi.training.pipeline import assemble_backtest, meta_predictions
 from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
@@ -140,13 +140,13 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     for limit, record in records.items():
         print(f"  risk limit {limit:.0%}: {record.line()}")
     limit = choose_risk_limit(records)
-    configured = purchase_rule().risk_limit
+    configured = configured_rule().risk_limit
     print(f"Chosen risk limit: {limit:.0%}; dbt var purchase_risk_limit now: {configured:.0%}")
     print(
         "\nLeave one bucket out (the profile's L2, L1 refitted without the bucket; "
         "'with vs without' below 0: the bucket helped):"
     )
-    print(leave_one_bucket_out(inputs, base).to_string(index=False))
+    print(leave_one_bucket_out(inputs, base, ensemble).to_string(index=False))
     return 0
 
 
@@ -297,7 +297,9 @@ def choose(scores: dict[str, pd.DataFrame]) -> str:
 def rule_records(ensemble: pd.DataFrame) -> dict[float, Backtest]:
     """The buy-or-wait rule's record at each risk limit tried, on the ensemble's 1m rows."""
     rows = ensemble[ensemble["horizon"] == HORIZON]
-    rules = {limit: dataclasses.replace(purchase_rule(), risk_limit=limit) for limit in RISK_LIMITS}
+    rules = {
+        limit: dataclasses.replace(configured_rule(), risk_limit=limit) for limit in RISK_LIMITS
+    }
     return {limit: backtest(purchase_decisions(rows, None, rule)) for limit, rule in rules.items()}
 
 
@@ -310,11 +312,14 @@ def choose_risk_limit(records: dict[float, Backtest]) -> float:
     return min(records)
 
 
-def leave_one_bucket_out(inputs: Inputs, profile: Profile) -> pd.DataFrame:
-    """Per bucket and horizon: the ensemble's selection-period pinball without the bucket,
-    relative to with all buckets (positive: the bucket helped), with the interval."""
+def leave_one_bucket_out(
+    inputs: Inputs, profile: Profile, everything: pd.DataFrame
+) -> pd.DataFrame:
+    """Per bucket and horizon: the ensemble's selection-period pinball with all buckets
+    relative to without the bucket (below 0: the bucket helped), with the interval.
+    `everything`: the profile's backtest with all buckets (`assembled`), computed once."""
     plan = WalkForwardPlan(profile, *WALK_FORWARD)
-    everything = with_losses(assembled(inputs, profile, inputs.meta))
+    everything = with_losses(everything)
     rows = []
     for bucket in sorted(inputs.l0["bucket"].unique()):
         l0 = inputs.l0[inputs.l0["bucket"] != bucket]
