@@ -103,16 +103,14 @@ def look_back_chart(view: View) -> str:
     return _figure_html(fig, "chart-look-back", 380)
 
 
-def drivers_chart(driver_rows: list[dict[str, object]]) -> str:
-    """Each bucket's push on the median, per horizon (cents/lb)."""
+def drivers_chart(pushes: dict[str, dict[str, float]]) -> str:
+    """Each bucket's push on the median (cents/lb), per horizon: {horizon: {bucket: push}}."""
     fig = go.Figure()
-    for row in driver_rows:
-        pushes = row["pushes"]
-        assert isinstance(pushes, dict)
+    for horizon, by_bucket in pushes.items():
         fig.add_bar(
-            y=[bucket_label(b) for b in pushes],
-            x=list(pushes.values()),
-            name=str(row["horizon"]),
+            y=[bucket_label(b) for b in by_bucket],
+            x=list(by_bucket.values()),
+            name=horizon,
             orientation="h",
         )
     fig.update_xaxes(title_text="push on P50, cents per lb (+ up, - down)")

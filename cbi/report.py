@@ -11,7 +11,7 @@ partial per section in `templates/sections/`); `write_report` writes the files.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
@@ -53,7 +53,16 @@ def _number(value: float, spec: str) -> str:
     return "-" if math.isnan(value) else format(value, spec)
 
 
-def drivers(row: ForecastRow) -> dict[str, object]:
+@dataclass(frozen=True)
+class DriverWords:
+    """One horizon's drivers on the page: a paragraph and the pushes its chart draws."""
+
+    horizon: str
+    text: str
+    pushes: dict[str, float]  # bucket -> push on P50, cents/lb, largest first
+
+
+def drivers(row: ForecastRow) -> DriverWords:
     """The drivers of one horizon's median in plain words, largest push first.
 
     Only buckets that earned weight in the ensemble (through the meta-learner) are named, and
@@ -78,7 +87,7 @@ def drivers(row: ForecastRow) -> dict[str, object]:
         )
     else:
         said = f"{NO_DRIVERS[0].upper()}{NO_DRIVERS[1:]}."
-    return {"horizon": row.horizon, "text": f"{median} {said}", "pushes": dict(pushes)}
+    return DriverWords(row.horizon, f"{median} {said}", dict(pushes))
 
 
 def outcome(row: LookBackRow) -> str:
@@ -206,7 +215,7 @@ def render_report(view: View) -> str:
         charts={
             "price": charts.price_chart(view),
             "look_back": charts.look_back_chart(view),
-            "drivers": charts.drivers_chart(driver_rows),
+            "drivers": charts.drivers_chart({d.horizon: d.pushes for d in driver_rows}),
             "record": charts.record_chart(view),
         },
     )

@@ -141,11 +141,9 @@ class RecordRow:
 
 @dataclass(frozen=True)
 class Record:
-    """The walk-forward record: rows by horizon (forecast order), years then `all`, and the
-    full gain table per horizon (cbi.record, with its selection and reported periods)."""
+    """The walk-forward record: rows by horizon (forecast order), years then `all`."""
 
     rows: tuple[RecordRow, ...]
-    gains: dict[str, pd.DataFrame]
 
     def overall(self, horizon: str) -> RecordRow | None:
         """The `all` row of `horizon`, or None when the horizon has no record."""
@@ -216,6 +214,10 @@ def build_view(db_path: Path, command: str) -> View:
     try:
         try:
             forecast = load_forecast(con)
+            if forecast is None:
+                raise UserError(
+                    f"{command}: {db_path} has an empty forecasts.zl_predictions; run `cbi build`"
+                )
             history = con.sql(HISTORY_QUERY).df()
             look_back = load_look_back(con, forecast.horizons)
             record = load_record(con, forecast.horizons)
@@ -226,24 +228,17 @@ def build_view(db_path: Path, command: str) -> View:
                 f"{command}: {db_path} has no forecast tables yet; run `cbi build` "
                 "(it trains models)"
             ) from exc
-        except _NoForecast as exc:
-            raise UserError(
-                f"{command}: {db_path} has an empty forecasts.zl_predictions; run `cbi build`"
-            ) from exc
         coverage = coverage_states(con, db_path, command)
     finally:
         con.close()
     return View(forecast, record, guide, coverage, history, look_back, live)
 
 
-class _NoForecast(Exception):
-    """forecasts.zl_predictions exists but holds no row."""
-
-
-def load_forecast(con: duckdb.DuckDBPyConnection) -> Forecast:
+def load_forecast(con: duckdb.DuckDBPyConnection) -> Forecast | None:
+    """The latest forecast by horizon length; None when zl_predictions holds no row."""
     frame = con.sql(FORECAST_QUERY).df()
     if frame.empty:
-        raise _NoForecast
+        return None
     rows = tuple(
         ForecastRow(
             horizon=str(r["horizon"]),
@@ -323,7 +318,7 @@ def load_record(con: duckdb.DuckDBPyConnection, horizons: list[str]) -> Record:
                     gain=_gain(table, year),
                 )
             )
-    return Record(rows=tuple(rows), gains=gains)
+    return Record(rows=tuple(rows))
 
 
 def _gain(table: pd.DataFrame | None, year: str) -> Gain | None:

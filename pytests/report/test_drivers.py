@@ -53,8 +53,8 @@ def test_cli_names_no_bucket_without_weight() -> None:
 
 def test_page_names_weighted_buckets_only() -> None:
     shown = drivers(_row(PUSHES, weight=0.4))
-    assert shown["pushes"] == {"biofuel": 0.4213, "energy": -0.1}
-    assert shown["text"] == (
+    assert shown.pushes == {"biofuel": 0.4213, "energy": -0.1}
+    assert shown.text == (
         "The 1-month median, 49.50, is 0.50 c/lb below today's close. The driver buckets carry "
         "40% of the forecast (the random walks and other models the rest): Biofuel pushes the "
         "median up 0.42 c/lb, Energy down 0.10 c/lb."
@@ -63,10 +63,10 @@ def test_page_names_weighted_buckets_only() -> None:
 
 def test_page_names_no_bucket_without_weight() -> None:
     shown = drivers(_row({}, weight=0.0))
-    assert shown["pushes"] == {}
-    assert "No driver bucket has earned weight yet" in shown["text"]
+    assert shown.pushes == {}
+    assert "No driver bucket has earned weight yet" in shown.text
     tiny = drivers(_row({"energy": 0.001}, weight=0.3))
-    assert tiny["pushes"] == {}
-    assert tiny["text"].endswith(
+    assert tiny.pushes == {}
+    assert tiny.text.endswith(
         "The driver buckets carry 30% of the forecast but move the median by less than 0.01 c/lb."
     )
