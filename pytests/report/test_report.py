@@ -12,6 +12,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import cbi.report
 from cbi.cli import main
 from cbi.report import NO_LIVE, coverage_rows, render_report
 from cbi.status import BucketState, Coverage, CoverageRow, SourceState
@@ -146,6 +148,16 @@ def test_coverage_cells_are_flagged_from_the_states(
     assert tuple(css[-2:]) == alarms
     words = [cell for cell, _ in row]
     assert words[-2].startswith({"": "fresh", "partial": "STALE", "gap": "MISSING"}[alarms[0]])
+
+
+def test_every_template_file_is_package_data() -> None:
+    # a template the pyproject globs miss would be left out of an installed package
+    package = Path(cbi.report.__file__).parent
+    with (package.parent / "pyproject.toml").open("rb") as handle:
+        globs = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["cbi"]
+    shipped = {path for pattern in globs for path in package.glob(pattern)}
+    files = {path for path in (package / "templates").rglob("*") if path.is_file()}
+    assert files and files == shipped
 
 
 def test_site_is_one_page_and_its_local_plotly(site: Path) -> None:
