@@ -49,7 +49,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from cbi.report import render_forecast
+    from cbi.forecast import render_forecast
 
     print(render_forecast(resolve_db(args.db)))
     return 0
@@ -58,7 +58,7 @@ def _forecast(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cbi.dashboard import write_report
+    from cbi.report import write_report
 
     print(f"report: {write_report(resolve_db(args.db), Path(args.out))}")
     return 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from cbi.training.metrics import Gain, block_bootstrap_gain
 from common.project import dbt_var, horizon_days
@@ -52,21 +53,21 @@ class Rule:
     risk_limit: float
 
 
-def decide(close: np.ndarray, p50: np.ndarray, p90: np.ndarray, rule: Rule) -> np.ndarray:
+def decide(close: ArrayLike, p50: ArrayLike, p90: ArrayLike, rule: Rule) -> np.ndarray:
     """WAIT where the 1m median is below today's close by more than the carry and P90 is
     within risk_limit above it; BUY elsewhere (element-wise; also where a number is missing)."""
-    close, p50, p90 = (np.asarray(a, dtype=float) for a in (close, p50, p90))
-    wait = (p50 < close * (1 - rule.carry)) & (p90 <= close * (1 + rule.risk_limit))
+    today, median, tail = (np.asarray(a, dtype=float) for a in (close, p50, p90))
+    wait = (median < today * (1 - rule.carry)) & (tail <= today * (1 + rule.risk_limit))
     return np.where(wait, WAIT, BUY)
 
 
 def paid_prices(
-    close: np.ndarray, target_close: np.ndarray, decision: np.ndarray, rule: Rule
+    close: ArrayLike, target_close: ArrayLike, decision: ArrayLike, rule: Rule
 ) -> np.ndarray:
     """Price paid under the rule: close_t on BUY, target-date close + carry x close_t on WAIT
     (NaN while that close is unknown)."""
-    close, target_close = np.asarray(close, dtype=float), np.asarray(target_close, dtype=float)
-    return np.where(np.asarray(decision) == WAIT, target_close + rule.carry * close, close)
+    today, later = np.asarray(close, dtype=float), np.asarray(target_close, dtype=float)
+    return np.where(np.asarray(decision) == WAIT, later + rule.carry * today, today)
 
 
 def purchase_decisions(

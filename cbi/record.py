@@ -11,6 +11,7 @@ the as-of dates in it whose outcome was known by its end, so no selection-period
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -69,18 +70,18 @@ def gain_table(
         columns="member",
         values=["loss", "loss_pct", "inside"],
     )
-    members = [m for m in references if m in wide["loss"].columns]
-    wide = wide[wide["loss"][["ensemble", *members]].notna().all(axis=1)].sort_index()
+    members = [m for m in references if m in _block(wide, "loss").columns]
+    wide = wide[_block(wide, "loss")[["ensemble", *members]].notna().all(axis=1)].sort_index()
     as_of = pd.Series(wide.index.get_level_values("as_of_date"))
     target = pd.Series(wide.index.get_level_values("target_date"))
-    periods = [(year, group) for year, group in wide.groupby(level="year", sort=True)]
+    periods = [(str(year), group) for year, group in wide.groupby(level="year", sort=True)]
     for period in (SELECTION, REPORTED):
         held = wide[period.holds(as_of, target).to_numpy()]
         if len(held):
             periods.append((period.label, held))
     out = []
     for year, group in [*periods, ("all", wide)]:
-        losses = group["loss"]
+        losses = _block(group, "loss")
         yardstick = losses[members].mean().idxmin()
         gain = block_bootstrap_gain(
             losses["ensemble"].to_numpy(), losses[yardstick].to_numpy(), horizon_days
@@ -90,8 +91,8 @@ def gain_table(
                 "year": year,
                 "n": gain.n,
                 "pinball": losses["ensemble"].mean(),
-                "pinball_pct": group["loss_pct"]["ensemble"].mean(),
-                "coverage_80": group["inside"]["ensemble"].astype(float).mean(),
+                "pinball_pct": _block(group, "loss_pct")["ensemble"].mean(),
+                "coverage_80": _block(group, "inside")["ensemble"].astype(float).mean(),
                 "yardstick": yardstick,
                 "yardstick_pinball": losses[yardstick].mean(),
                 "gain": gain.gain,
@@ -101,3 +102,8 @@ def gain_table(
             }
         )
     return pd.DataFrame(out)
+
+
+def _block(wide: pd.DataFrame, value: str) -> pd.DataFrame:
+    """One value's columns (one per member) of the member-wide table."""
+    return cast(pd.DataFrame, wide[value])
