@@ -42,6 +42,17 @@ def source_of(command: str) -> Source:
     return next(source for source in declarations() if source.command == command)
 
 
+def coverage_windows() -> dict[str, int]:
+    """Coverage source (as in seed bucket_sources) -> its coverage window in days. Sources
+    sharing a coverage source (the news sites) must declare the same window."""
+    windows: dict[str, int] = {}
+    for source in declarations():
+        known = windows.setdefault(source.coverage_source, source.coverage_window_days)
+        if known != source.coverage_window_days:
+            raise ValueError(f"coverage source {source.coverage_source}: windows differ")
+    return windows
+
+
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every declared raw table that does not exist yet (an empty source reads as
     empty in staging, never as a missing relation)."""

@@ -5,10 +5,8 @@ the schema in the file's own metadata. Futures bars (continuous symbols such as 
 in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent (`ZL.OPT`) land in
 `raw.databento_options_ohlcv_1d`, joined with their `definition` records.
 
-A file is checked before anything from it is written: every zstd frame must be complete, the
-DBN body must be a whole number of records of the type its header names, and its last bar must
-reach the end of the period its metadata claims (within a long market closure). `DBNStore`
-alone accepts a file cut inside or between zstd frames and silently returns fewer bars. When
+A file is checked before anything from it is written (extractors/dbn.py: complete zstd
+frames, whole records of the header's type, bars reaching the end of the file's period). When
 the folder holds the batch's `manifest.json` (the file list of Databento's batch API: filename,
 size, `sha256:` hash), every file is also checked against its size and hash.
 """
@@ -32,92 +30,114 @@ import databento_dbn
 import duckdb
 import numpy as np
 import pandas as pd
-import zstandard
 from tqdm import tqdm
 
 from common.errors import ExtractorError, MissingCredentialError, UserError, network_errors
 from common.project import market_symbols
 from common.validate import arguments_of, date_window, non_negative_amount
 from extractors.core import merge_rows, recorded_load
+from extractors.dbn import BAR_SCHEMAS, read_dbn
+from extractors.declaration import Column, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SOURCE = "databento"
 COMMAND = "databento"
-HELP = "Databento GLBX.MDP3 bars: import a batch folder or pull live"
-DESCRIPTION = (
-    "Import every *.dbn / *.dbn.zst file in a folder (--from-dir), or pull from the live API "
-    "with DATABENTO_API_KEY (--schema --symbols --start --end)."
-)
 DATASET = "GLBX.MDP3"
 API_KEY_VARIABLE = "DATABENTO_API_KEY"
-CREDENTIAL = API_KEY_VARIABLE
 # Most a daily update may spend, in US dollars (default 1.0).
 MAX_COST_VARIABLE = "CBI_DATABENTO_MAX_COST"
 # Base URL of the historical API; tests point it at a local server. Must be https.
 GATEWAY_VARIABLE = "DATABENTO_GATEWAY"
 
-FUTURES_TABLES = {
-    "ohlcv-1h": "raw.databento_futures_ohlcv_1h",
-    "ohlcv-1d": "raw.databento_futures_ohlcv_1d",
-}
-OPTIONS_TABLE = "raw.databento_options_ohlcv_1d"
-KEY = ("symbol", "ts_event")
-
-_FUTURES_COLUMNS = """
-    symbol        varchar not null,
-    ts_event      timestamptz not null,
-    instrument_id bigint not null,
-    publisher_id  integer,
-    open          double,
-    high          double,
-    low           double,
-    close         double,
-    volume        bigint,
-    source        varchar not null,
-    loaded_at     timestamptz not null,
-    primary key (symbol, ts_event)
-"""
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {FUTURES_TABLES["ohlcv-1h"]} ({_FUTURES_COLUMNS});
-create table if not exists {FUTURES_TABLES["ohlcv-1d"]} ({_FUTURES_COLUMNS});
-create table if not exists {OPTIONS_TABLE} (
-    symbol           varchar not null,
-    parent           varchar not null,
-    ts_event         timestamptz not null,
-    instrument_id    bigint not null,
-    open             double,
-    high             double,
-    low              double,
-    close            double,
-    volume           bigint,
-    underlying       varchar,
-    instrument_class varchar,
-    strike_price     double,
-    expiration       timestamptz,
-    source           varchar not null,
-    loaded_at        timestamptz not null,
-    primary key (symbol, ts_event)
-);
-"""
-
-_BAR_SCHEMAS = ("ohlcv-1h", "ohlcv-1d")
-_BAR_NS = {"ohlcv-1h": 3_600 * 10**9, "ohlcv-1d": 86_400 * 10**9}
-# The longest CME closure (a holiday next to a weekend) is about 3.5 days; in the 175 files of
-# the real batch the last bar is at most 52 hours before the end of the file's period. A file
-# whose bars stop earlier than this (plus one bar) before that end was cut.
-MAX_CLOSURE_NS = 4 * 86_400 * 10**9
 MANIFEST = "manifest.json"
 _PRICE_COLUMNS = ("open", "high", "low", "close")
-_DBN_MAGIC = b"DBN"
-_DBN_PREFIX = 8  # "DBN", version byte, u32 metadata length
+
+
+def _bar_columns(timestamp: str) -> tuple[Column, ...]:
+    """The OHLCV columns of a bar table; `timestamp` describes ts_event."""
+    return (
+        Column("ts_event", "timestamptz", timestamp, nullable=False),
+        Column(
+            "instrument_id",
+            "bigint",
+            "Databento instrument id of the contract the bar belongs to.",
+            nullable=False,
+        ),
+    )
+
+
+_PRICE_DOC = "price in exchange units (cents per pound for ZL)."
+_OHLCV = (
+    *(Column(c, "double", f"{c.capitalize()} {_PRICE_DOC}", min_value=0) for c in _PRICE_COLUMNS),
+    Column("volume", "bigint", "Contracts traded in the bar.", min_value=0),
+)
+
+
+def _futures_table(schema: str, description: str) -> Table:
+    bar = "hourly" if schema == "ohlcv-1h" else "daily"
+    return Table(
+        name=f"databento_futures_{schema.replace('-', '_')}",
+        description=description,
+        columns=(
+            Column(
+                "symbol",
+                "varchar",
+                "Continuous symbol as requested, e.g. ZL.v.0 (front month by volume).",
+                nullable=False,
+            ),
+            *_bar_columns(f"Bar open ({bar} bar), UTC."),
+            Column("publisher_id", "integer", "Databento publisher (venue and dataset) id."),
+            *_OHLCV,
+        ),
+        key=KEY,
+        freshness_checked=schema == "ohlcv-1h",
+    )
+
+
+KEY = ("symbol", "ts_event")
+FUTURES_1H = _futures_table(
+    "ohlcv-1h",
+    "One row per continuous symbol (e.g. ZL.v.0) and hourly bar open (ts_event, UTC). "
+    "Freshness is measured on ts_event: the newest bar, not the newest load.",
+)
+FUTURES_1D = _futures_table(
+    "ohlcv-1d",
+    "One row per continuous symbol and daily bar (Databento's own UTC-day bars; same columns "
+    "as the hourly table). The offline snapshot carries hourly bars only (empty offline), and "
+    "the session bars are built from hourly bars. Freshness is not checked (nothing "
+    "downstream depends on it).",
+)
+OPTIONS_1D = Table(
+    name="databento_options_ohlcv_1d",
+    description=(
+        "One row per ZL option instrument and daily bar, with definition fields (strike, "
+        "expiry, call/put). Empty offline: declared for lineage only; no required model "
+        "depends on it, and freshness is not checked."
+    ),
+    columns=(
+        Column(
+            "symbol", "varchar", "The option's raw symbol (from its definition).", nullable=False
+        ),
+        Column("parent", "varchar", "Parent symbol requested, e.g. ZL.OPT.", nullable=False),
+        *_bar_columns("Bar open (daily bar), UTC."),
+        *_OHLCV,
+        Column("underlying", "varchar", "Underlying futures contract."),
+        Column("instrument_class", "varchar", "C (call) or P (put)."),
+        Column("strike_price", "double", "Strike in exchange units.", min_value=0),
+        Column("expiration", "timestamptz", "Expiry instant, UTC."),
+    ),
+    key=KEY,
+    freshness_checked=False,
+)
+FUTURES_TABLES = {"ohlcv-1h": FUTURES_1H.qualified, "ohlcv-1d": FUTURES_1D.qualified}
+OPTIONS_TABLE = OPTIONS_1D.qualified
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw Databento tables if they do not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def to_price(fixed: pd.Series) -> pd.Series:
@@ -129,121 +149,6 @@ def to_price(fixed: pd.Series) -> pd.Series:
     prices = values / databento_dbn.FIXED_PRICE_SCALE
     prices[values == databento_dbn.UNDEF_PRICE] = np.nan
     return pd.Series(prices, index=fixed.index, name=fixed.name)
-
-
-def read_dbn(path: Path) -> bytes:
-    """The decompressed DBN bytes of a `.dbn` or `.dbn.zst` file, checked to be complete.
-
-    Raises ExtractorError naming the file if a zstd frame is cut, the DBN header is missing or
-    the body is not a whole number of records.
-    """
-    raw = path.read_bytes()
-    data = _decompress_frames(raw, path.name) if path.name.endswith(".zst") else raw
-    offsets = _check_records(data, path.name)
-    _check_contents(data, offsets, path.name)
-    return data
-
-
-def _decompress_frames(raw: bytes, name: str) -> bytes:
-    """Decompress every zstd frame; a frame without its end means the file is truncated."""
-    if not raw:
-        raise ExtractorError(f"databento: {name} is empty")
-    decompressor = zstandard.ZstdDecompressor()
-    chunks: list[bytes] = []
-    rest = memoryview(raw)
-    while len(rest):
-        frame = decompressor.decompressobj()
-        try:
-            chunks.append(frame.decompress(rest))
-        except zstandard.ZstdError as exc:
-            raise ExtractorError(f"databento: {name} is not valid zstd ({exc})") from None
-        if not frame.eof:
-            done = len(raw) - len(rest)
-            raise ExtractorError(
-                f"databento: {name} is truncated: its last zstd frame (from byte {done:,} of "
-                f"{len(raw):,}) is incomplete; download the file again"
-            )
-        rest = rest[len(rest) - len(frame.unused_data) :]
-    return b"".join(chunks)
-
-
-def body_offset(data: bytes) -> int:
-    """Where the records start in decompressed DBN bytes: after the prefix and the metadata."""
-    return _DBN_PREFIX + int.from_bytes(data[4:_DBN_PREFIX], "little")
-
-
-def _check_records(data: bytes, name: str) -> np.ndarray:
-    """The DBN header is present and the body after the metadata is whole records.
-
-    Returns where each record starts, counted from the start of the body.
-    """
-    if len(data) < _DBN_PREFIX or data[:3] != _DBN_MAGIC:
-        raise ExtractorError(f"databento: {name} is not a DBN file (no DBN header)")
-    body_start = body_offset(data)
-    if body_start > len(data):
-        raise ExtractorError(f"databento: {name} is truncated inside its DBN metadata")
-    body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
-    if body.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    record_len = int(body[0]) * 4
-    if record_len == 0:
-        raise ExtractorError(f"databento: {name} is corrupt: a record of length 0 at the start")
-    uniform = body.size % record_len == 0 and bool(np.all(body[::record_len] == body[0]))
-    if uniform:
-        return np.arange(0, body.size, record_len, dtype=np.int64)
-    return _walk_records(body, name)
-
-
-def _walk_records(body: np.ndarray, name: str) -> np.ndarray:
-    """Follow record lengths one by one (files that mix record types); the last must end flush."""
-    offsets = []
-    pos = 0
-    while pos < body.size:
-        length = int(body[pos]) * 4
-        if length == 0:
-            raise ExtractorError(f"databento: {name} is corrupt: a record of length 0")
-        offsets.append(pos)
-        pos += length
-    if pos != body.size:
-        raise ExtractorError(
-            f"databento: {name} is truncated: its last record is cut "
-            f"({body.size - (pos - length):,} of {length} bytes)"
-        )
-    return np.asarray(offsets, dtype=np.int64)
-
-
-def _check_contents(data: bytes, offsets: np.ndarray, name: str) -> None:
-    """Bar records are of the schema the header names and reach the end of its period."""
-    body_start = body_offset(data)
-    metadata = databento_dbn.Metadata.decode(
-        data[:body_start], upgrade_policy=databento_dbn.VersionUpgradePolicy.AS_IS
-    )
-    schema = str(metadata.schema) if metadata.schema is not None else ""
-    if schema not in _BAR_SCHEMAS:
-        return
-    body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
-    expected = int(databento_dbn.RType.from_schema(metadata.schema).value)
-    wrong = body[offsets + 1] != expected
-    if wrong.any():
-        raise ExtractorError(
-            f"databento: {name} is inconsistent: its header says {schema} but "
-            f"{int(wrong.sum()):,} of {len(offsets):,} records are of another type "
-            f"(rtype {int(body[offsets[wrong][0] + 1])}); download the file again"
-        )
-    if metadata.end is None or metadata.end == databento_dbn.UNDEF_TIMESTAMP:
-        return
-    stamps = sum(body[offsets + 8 + i].astype(np.uint64) << np.uint64(8 * i) for i in range(8))
-    last = int(stamps.max()) if len(offsets) else metadata.start
-    if metadata.end - last > MAX_CLOSURE_NS + _BAR_NS[schema]:
-        raise ExtractorError(
-            f"databento: {name} stops early: its last bar is at {_utc(last)} but the file "
-            f"covers up to {_utc(metadata.end)} ({(metadata.end - last) / 86_400e9:.1f} days "
-            "without a bar); it was probably cut, download it again"
-        )
-
-
-def _utc(ns: int) -> str:
-    return pd.Timestamp(ns, unit="ns", tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
 def import_path(con: duckdb.DuckDBPyConnection, directory: Path) -> int:
@@ -404,7 +309,7 @@ def land_store(
 ) -> int:
     """Land one decoded DBN store in its raw table; return the rows written (new or changed)."""
     schema = _schema(store)
-    if schema not in _BAR_SCHEMAS:
+    if schema not in BAR_SCHEMAS:
         raise ExtractorError(
             f"databento: {source} has schema {schema or 'unknown'}; only ohlcv-1h and ohlcv-1d "
             "bars (and definition records for options) can be imported"
@@ -535,8 +440,8 @@ def pull(
     (`--stype-in parent`, e.g. ZL.OPT) also fetch the `definition` records of the window.
     """
     with arguments_of(SOURCE):
-        if schema not in _BAR_SCHEMAS:
-            raise UserError(f"--schema must be one of {', '.join(_BAR_SCHEMAS)}")
+        if schema not in BAR_SCHEMAS:
+            raise UserError(f"--schema must be one of {', '.join(BAR_SCHEMAS)}")
         date_window(start, end, end_exclusive=True)
         max_cost = non_negative_amount(max_cost, "--max-cost")
         if not symbols:
@@ -636,7 +541,7 @@ def _call(method: Callable[..., T], step: str, **kwargs: object) -> T:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `cbi ingest databento`."""
     parser.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
-    parser.add_argument("--schema", choices=_BAR_SCHEMAS, help="bar schema (live)")
+    parser.add_argument("--schema", choices=BAR_SCHEMAS, help="bar schema (live)")
     parser.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
     parser.add_argument("--start", help="first date, YYYY-MM-DD (live)")
     parser.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
@@ -698,3 +603,31 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
         end=end.isoformat(),
         max_cost=os.environ.get(MAX_COST_VARIABLE, "1.0"),
     )
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="Databento GLBX.MDP3 bars: import a batch folder or pull live",
+    description=(
+        "Import every *.dbn / *.dbn.zst file in a folder (--from-dir), or pull from the live "
+        "API with DATABENTO_API_KEY (--schema --symbols --start --end)."
+    ),
+    docs=(
+        "Databento GLBX.MDP3 (CME Globex) bars landed by `cbi ingest databento` "
+        "(extractors/databento.py), one row per symbol and bar. Prices are in the exchange's "
+        "units (see _databento__docs.md)."
+    ),
+    tables=(FUTURES_1H, FUTURES_1D, OPTIONS_1D),
+    credential=API_KEY_VARIABLE,
+    cadence="hourly bars, CME Globex sessions",
+    publication="a bar is public when it closes (ts_event + its length); staging derives it",
+    freshness=Freshness(warn_after_days=3, error_after_days=7, loaded_at_field="ts_event"),
+    coverage_window_days=30,
+    parsers={"dbn": read_dbn, "bars": bars_frame, "definitions": definitions_frame},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=None,
+    update=update,
+)

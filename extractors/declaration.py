@@ -84,6 +84,11 @@ class Table:
         body = [c.ddl for c in self.all_columns] + [f"primary key ({', '.join(self.key)})"]
         return f"create table if not exists {self.qualified} (\n    " + ",\n    ".join(body) + "\n)"
 
+    def create(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Create the table (and the raw schema) if it does not exist yet."""
+        con.execute(f"create schema if not exists {RAW_SCHEMA}")
+        con.execute(self.ddl)
+
 
 @dataclass(frozen=True)
 class Freshness:
@@ -145,7 +150,8 @@ class Source:
     add_arguments: AddArguments
     ingest: Ingest
     import_path: ImportPath
-    cut_snapshot: CutSnapshot
+    # None: the source has a cutter of its own (Databento: extractors.snapshot, from a batch).
+    cut_snapshot: CutSnapshot | None
     update: Update | None = None
     # The source name in seed bucket_sources (several sources may share one: news).
     coverage_source: str = ""
@@ -168,6 +174,5 @@ class Source:
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         """Create the source's raw tables if they do not exist yet."""
-        con.execute(f"create schema if not exists {RAW_SCHEMA}")
         for table in self.tables:
-            con.execute(table.ddl)
+            table.create(con)

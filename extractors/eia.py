@@ -40,26 +40,19 @@ from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
 from extractors import tabular
 from extractors.core import merge_rows, update_window
+from extractors.declaration import Column, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
 SOURCE = "eia"
 COMMAND = "eia"
-HELP = "EIA weekly retail diesel and gasoline prices (spreadsheet or API v2)"
-DESCRIPTION = (
-    "Import EIA's weekly retail price workbook (PET_PRI_GND_DCUS_NUS_W.xls) or API v2 JSON "
-    "(--from-file FILE or FOLDER), or pull API v2 with EIA_API_KEY (--start --end [--series])."
-)
 API_KEY_VARIABLE = "EIA_API_KEY"
-CREDENTIAL = API_KEY_VARIABLE  # `cbi daily` calls update() only when it is set
 # Base URL of API v2; tests point it at a local server.
 API_URL_VARIABLE = "EIA_API_URL"
 DEFAULT_API_URL = "https://api.eia.gov/v2"
 ROUTE = "petroleum/pri/gnd"
 PAGE_LENGTH = 5000
 
-TABLE = "raw.eia_weekly_prices"
-KEY = ("series_id", "period_date")
 DIESEL_SERIES = "EMD_EPD2D_PTE_NUS_DPG"
 # Retail (pump) price series of the Gasoline and Diesel Fuel Update: the release rule below is
 # theirs, so no other series may land in this table.
@@ -71,24 +64,49 @@ MONDAY_RELEASE_TIME = dt.time(17, 0)
 TUESDAY_RELEASE_FROM = dt.date(2025, 1, 1)
 TUESDAY_RELEASE_TIME = dt.time(10, 0)
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    series_id    varchar not null,
-    period_date  date not null,
-    value        double not null,
-    units        varchar not null,
-    available_at timestamptz not null,
-    source       varchar not null,
-    loaded_at    timestamptz not null,
-    primary key (series_id, period_date)
-);
-"""
+
+WEEKLY_PRICES = Table(
+    name="eia_weekly_prices",
+    description=(
+        "One row per series (EIA Sourcekey, e.g. EMD_EPD2D_PTE_NUS_DPG = U.S. No 2 diesel "
+        "retail price) and week (the Monday the prices were collected); retail prices "
+        "including taxes, US dollars per gallon."
+    ),
+    columns=(
+        Column(
+            "series_id",
+            "varchar",
+            "EIA series id (Sourcekey), retail price series only (EMM_/EMD_ ..._PTE_).",
+            nullable=False,
+        ),
+        Column("period_date", "date", "Monday the prices were collected.", nullable=False),
+        Column(
+            "value",
+            "double",
+            "Price, in units.",
+            nullable=False,
+            min_value=0.5,
+            max_value=10,
+        ),
+        Column(
+            "units",
+            "varchar",
+            "$/GAL (the extractor refuses series in other units).",
+            nullable=False,
+        ),
+        Column(
+            "available_at", "timestamptz", "{{ doc('eia_weekly_available_at') }}", nullable=False
+        ),
+    ),
+    key=("series_id", "period_date"),
+)
+TABLE = WEEKLY_PRICES.qualified
+KEY = WEEKLY_PRICES.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw EIA table if it does not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def release_at(periods: pd.Series) -> pd.Series:
@@ -422,3 +440,36 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
     for name in SNAPSHOT_FILES:
         (destination / name).write_bytes((Path(shared) / "eia" / name).read_bytes())
         log.info("snapshot: %s copied", name)
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="EIA weekly retail diesel and gasoline prices (spreadsheet or API v2)",
+    description=(
+        "Import EIA's weekly retail price workbook (PET_PRI_GND_DCUS_NUS_W.xls) or API v2 JSON "
+        "(--from-file FILE or FOLDER), or pull API v2 with EIA_API_KEY (--start --end "
+        "[--series])."
+    ),
+    docs=(
+        "U.S. Energy Information Administration data landed by `cbi ingest eia` "
+        "(extractors/eia.py): the weekly retail gasoline and diesel prices of the Gasoline and "
+        "Diesel Fuel Update, from EIA's spreadsheet download or API v2. "
+        "{{ doc('eia_weekly_available_at') }}"
+    ),
+    tables=(WEEKLY_PRICES,),
+    credential=API_KEY_VARIABLE,
+    cadence="weekly (Monday prices)",
+    publication=(
+        "the collection Monday (next business day after a holiday) at 17:00 ET; from 2025 "
+        "the business day after at 10:00 ET"
+    ),
+    freshness=Freshness(warn_after_days=10, error_after_days=21),
+    coverage_window_days=30,
+    parsers={"workbook": parse_workbook, "api": parse_api},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

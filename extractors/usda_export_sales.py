@@ -47,23 +47,13 @@ from common.http import parse_json, session
 from common.validate import arguments_of
 from extractors import fas_opendata, tabular
 from extractors.core import merge_rows
+from extractors.declaration import Column, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
 SOURCE = "usda_export_sales"
 COMMAND = "usda-export-sales"
-HELP = "USDA FAS weekly export sales (ESR API) of soybeans, meal and oil, by destination"
-DESCRIPTION = (
-    "Import saved ESR API answers (exports_<code>_<marketYear>.json and the reference lists "
-    "countries.json, commodities.json, unitsOfMeasure.json, regions.json; --from-file FILE or "
-    "FOLDER), or pull the ESR API with USDA_FAS_API_KEY (--market-year YEAR[,YEAR])."
-)
-CREDENTIAL = fas_opendata.API_KEY_VARIABLE  # `cbi daily` calls update() only when it is set
 
-TABLE = "raw.usda_export_sales"
-REFERENCE_TABLE = "raw.usda_export_sales_reference"
-KEY = ("commodity_code", "country_code", "market_year", "week_ending_date")
-REFERENCE_KEY = ("list_name", "code")
 
 # ESR commodity code -> (name, first month of its marketing year).
 COMMODITIES = {801: ("soybeans", 9), 901: ("soybean meal", 10), 902: ("soybean oil", 10)}
@@ -97,35 +87,81 @@ RELEASE_TIME = dt.time(8, 30)  # US Eastern
 # new marketing year land once it is that old (an answer for a year with no week is an error).
 UPDATE_LAG_DAYS = 14
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    commodity_code              integer not null,
-    country_code                integer not null,
-    market_year                 integer not null,
-    week_ending_date            date not null,
-    {", ".join(f"{column} double" for column in QUANTITIES.values())},
-    unit_id                     integer not null,
-    available_at                timestamptz not null,
-    source                      varchar not null,
-    loaded_at                   timestamptz not null,
-    primary key (commodity_code, country_code, market_year, week_ending_date)
-);
-create table if not exists {REFERENCE_TABLE} (
-    list_name    varchar not null,
-    code         integer not null,
-    name         varchar not null,
-    parent_code  integer,
-    source       varchar not null,
-    loaded_at    timestamptz not null,
-    primary key (list_name, code)
-);
-"""
+
+EXPORTS = Table(
+    name="usda_export_sales",
+    description=(
+        "The ESR exports answer of each commodity and marketing year, one row per commodity, "
+        "destination (countryCode), marketing year and week (ending Thursday), quantities in "
+        "the unit of unit_id."
+    ),
+    columns=(
+        Column(
+            "commodity_code",
+            "integer",
+            "ESR commodity code (801 soybeans, 901 soybean meal, 902 soybean oil).",
+            nullable=False,
+        ),
+        Column("country_code", "integer", "ESR destination code (5700 China).", nullable=False),
+        Column(
+            "market_year",
+            "integer",
+            "Marketing year asked for (its first calendar year).",
+            nullable=False,
+        ),
+        Column("week_ending_date", "date", "Thursday ending the reporting week.", nullable=False),
+        *(
+            Column(column, "double", f"ESR {field}, in the unit of unit_id.")
+            for field, column in QUANTITIES.items()
+        ),
+        Column(
+            "unit_id",
+            "integer",
+            "ESR unit of the quantities (1 = metric tons).",
+            nullable=False,
+        ),
+        Column(
+            "available_at",
+            "timestamptz",
+            "{{ doc('usda_export_sales_available_at') }}",
+            nullable=False,
+        ),
+    ),
+    key=("commodity_code", "country_code", "market_year", "week_ending_date"),
+)
+REFERENCE = Table(
+    name="usda_export_sales_reference",
+    description=(
+        "The ESR reference lists (countries, commodities, units, regions), one row per list "
+        "and code; parent_code is the region of a country and the unit of a commodity. Landed "
+        "for reading the codes; no feature uses it, and it has no publication time (no "
+        "freshness check)."
+    ),
+    columns=(
+        Column("list_name", "varchar", "countries, commodities, units or regions.", nullable=False),
+        Column(
+            "code",
+            "integer",
+            "The list's code (countryCode, commodityCode, unitId, regionId).",
+            nullable=False,
+        ),
+        Column("name", "varchar", "Its name, without the API's space padding.", nullable=False),
+        Column(
+            "parent_code",
+            "integer",
+            "The region of a country, the unit of a commodity; null otherwise.",
+        ),
+    ),
+    key=("list_name", "code"),
+    freshness_checked=False,
+)
+TABLE, KEY = EXPORTS.qualified, EXPORTS.key
+REFERENCE_TABLE, REFERENCE_KEY = REFERENCE.qualified, REFERENCE.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw export sales tables if they do not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def release_at(week_ending: pd.Series) -> pd.Series:
@@ -414,3 +450,31 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
             except ValueError:
                 raise UserError(f"--market-year {args.market_year!r} is not YYYY[,YYYY]") from None
     return pull(con, market_years=years)
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="USDA FAS weekly export sales (ESR API) of soybeans, meal and oil, by destination",
+    description=(
+        "Import saved ESR API answers (exports_<code>_<marketYear>.json and the reference "
+        "lists countries.json, commodities.json, unitsOfMeasure.json, regions.json; "
+        "--from-file FILE or FOLDER), or pull the ESR API with USDA_FAS_API_KEY "
+        "(--market-year YEAR[,YEAR])."
+    ),
+    docs="{{ doc('usda_export_sales_source_note') }}",
+    tables=(EXPORTS, REFERENCE),
+    credential=fas_opendata.API_KEY_VARIABLE,
+    cadence="weekly (Thursday, for the week ending the Thursday before)",
+    publication=(
+        "the Thursday after the week at 08:30 US Eastern; Friday in a week with a federal holiday"
+    ),
+    freshness=Freshness(warn_after_days=10, error_after_days=21),
+    coverage_window_days=30,
+    parsers={"exports": parse_exports, "reference": parse_reference},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)
