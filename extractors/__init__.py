@@ -47,8 +47,8 @@ def coverage_windows() -> dict[str, int]:
     sharing a coverage source (the news sites) must declare the same window."""
     windows: dict[str, int] = {}
     for source in declarations():
-        known = windows.setdefault(source.coverage_source, source.coverage_window_days)
-        if known != source.coverage_window_days:
+        known = windows.setdefault(source.coverage_source, source.coverage.window_days)
+        if known != source.coverage.window_days:
             raise ValueError(f"coverage source {source.coverage_source}: windows differ")
     return windows
 

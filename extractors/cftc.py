@@ -42,7 +42,7 @@ from common.http import fetch, session
 from common.project import read_seed
 from common.validate import arguments_of, date_window
 from extractors.core import merge_rows, recorded_load, update_window
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     INTEGER,
     decode_text,
@@ -464,7 +464,7 @@ DECLARATION = Source(
     cadence="weekly (Friday, positions as of Tuesday)",
     publication="the release day (Friday, or seed cftc_release_delays) at 15:30 New York",
     freshness=Freshness(warn_after_days=10, error_after_days=21),
-    coverage_window_days=30,
+    coverage=Coverage(window_days=30, buckets={"volatility": False}),
     parsers={"report": parse_report, "file": parse_bytes},
     add_arguments=add_arguments,
     ingest=ingest,

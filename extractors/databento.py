@@ -37,7 +37,7 @@ from common.project import market_symbols
 from common.validate import arguments_of, date_window, non_negative_amount
 from extractors.core import merge_rows, recorded_load
 from extractors.dbn import BAR_SCHEMAS, read_dbn
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -623,7 +623,12 @@ DECLARATION = Source(
     cadence="hourly bars, CME Globex sessions",
     publication="a bar is public when it closes (ts_event + its length); staging derives it",
     freshness=Freshness(warn_after_days=3, error_after_days=7, loaded_at_field="ts_event"),
-    coverage_window_days=30,
+    coverage=Coverage(
+        window_days=30,
+        buckets={
+            b: True for b in ("crush", "china", "fx", "fed", "biofuel", "energy", "volatility")
+        },
+    ),
     parsers={"dbn": read_dbn, "bars": bars_frame, "definitions": definitions_frame},
     add_arguments=add_arguments,
     ingest=ingest,

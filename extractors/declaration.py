@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -99,6 +99,20 @@ class Freshness:
     loaded_at_field: str = "available_at"
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What `cbi status` judges: a feed is fresh when it has rows published in `window_days`
+    before the coverage date; `buckets` maps each bucket the source feeds to whether the
+    bucket is trained only when the source is fresh (seed bucket_sources is generated from
+    it); `model` lists the source's expected feeds and their rows (columns source, feed,
+    bucket, period_date, available_at; a null period_date lists an expected feed). Default
+    model: stg_<staging folder>__coverage_feeds."""
+
+    window_days: int
+    buckets: Mapping[str, bool]
+    model: str = ""
+
+
 class AddArguments(Protocol):
     def __call__(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -143,8 +157,7 @@ class Source:
     cadence: str  # how often the publisher releases, e.g. "weekly (Friday)"
     publication: str  # how available_at is derived, in one sentence
     freshness: Freshness
-    # A feed is fresh when it has rows published in this many days before the coverage date.
-    coverage_window_days: int
+    coverage: Coverage
     # The file parsers by format: bytes or text in, raw rows out (the same for files and live).
     parsers: Mapping[str, Callable[..., object]]
     add_arguments: AddArguments
@@ -161,6 +174,9 @@ class Source:
     def __post_init__(self) -> None:
         object.__setattr__(self, "coverage_source", self.coverage_source or self.name)
         object.__setattr__(self, "staging_folder", self.staging_folder or self.name)
+        if not self.coverage.model:
+            model = f"stg_{self.staging_folder}__coverage_feeds"
+            object.__setattr__(self, "coverage", replace(self.coverage, model=model))
         if self.freshness.warn_after_days > self.freshness.error_after_days:
             raise ValueError(f"source {self.name}: freshness warns after it errors")
 

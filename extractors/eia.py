@@ -40,7 +40,7 @@ from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
 from extractors import tabular
 from extractors.core import merge_rows, update_window
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
@@ -465,7 +465,7 @@ DECLARATION = Source(
         "the business day after at 10:00 ET"
     ),
     freshness=Freshness(warn_after_days=10, error_after_days=21),
-    coverage_window_days=30,
+    coverage=Coverage(window_days=30, buckets={"biofuel": False, "energy": False}),
     parsers={"workbook": parse_workbook, "api": parse_api},
     add_arguments=add_arguments,
     ingest=ingest,

@@ -42,7 +42,7 @@ from common.errors import ExtractorError
 from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
@@ -431,7 +431,7 @@ DECLARATION = Source(
     ),
     freshness=Freshness(warn_after_days=45, error_after_days=90),
     # Monthly updates, around the 20th of the month after: two months between updates.
-    coverage_window_days=75,
+    coverage=Coverage(window_days=75, buckets={"biofuel": False}),
     parsers={"prices": parse_prices, "generation": parse_generation},
     add_arguments=add_arguments,
     ingest=ingest,

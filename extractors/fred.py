@@ -38,7 +38,7 @@ from common.http import fetch_json, parse_json, session
 from common.project import read_seed
 from common.validate import arguments_of, date_window
 from extractors.core import merge_rows, recorded_load, update_window
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     NUMBER,
     decode_text,
@@ -421,7 +421,7 @@ DECLARATION = Source(
         "release_lag_business_days after the observation date (seed fred_series)"
     ),
     freshness=Freshness(warn_after_days=4, error_after_days=10),
-    coverage_window_days=30,
+    coverage=Coverage(window_days=30, buckets={"fx": False, "fed": False, "volatility": False}),
     parsers={"csv": parse_csv, "json": parse_observations},
     add_arguments=add_arguments,
     ingest=ingest,

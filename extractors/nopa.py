@@ -33,7 +33,7 @@ from common import release
 from common.errors import ExtractorError
 from extractors import tabular
 from extractors.core import merge_rows
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ DECLARATION = Source(
     publication="the release date (given, else the 15th of the month after) at 12:00 US Eastern",
     freshness=Freshness(warn_after_days=40, error_after_days=70),
     # One missed monthly release makes it stale.
-    coverage_window_days=45,
+    coverage=Coverage(window_days=45, buckets={"crush": False}),
     parsers={"csv": parse_csv},
     add_arguments=add_arguments,
     ingest=ingest,

@@ -47,7 +47,7 @@ from common.http import parse_json, session
 from common.validate import arguments_of
 from extractors import fas_opendata, tabular
 from extractors.core import merge_rows
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
@@ -470,7 +470,7 @@ DECLARATION = Source(
         "the Thursday after the week at 08:30 US Eastern; Friday in a week with a federal holiday"
     ),
     freshness=Freshness(warn_after_days=10, error_after_days=21),
-    coverage_window_days=30,
+    coverage=Coverage(window_days=30, buckets={"china": False}),
     parsers={"exports": parse_exports, "reference": parse_reference},
     add_arguments=add_arguments,
     ingest=ingest,

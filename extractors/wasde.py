@@ -51,7 +51,7 @@ from common.project import read_seed
 from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows
-from extractors.declaration import Column, Freshness, Source, Table
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
@@ -637,7 +637,7 @@ DECLARATION = Source(
     ),
     freshness=Freshness(warn_after_days=40, error_after_days=70),
     # One missed monthly report makes it stale.
-    coverage_window_days=45,
+    coverage=Coverage(window_days=45, buckets={"crush": False}),
     parsers=PARSERS,
     add_arguments=add_arguments,
     ingest=ingest,

@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from common.validate import arguments_of, iso_date
-from extractors.declaration import Freshness, Source
+from extractors.declaration import Coverage, Freshness, Source
 from extractors.news.fetch import MAX_PAGES, pull, update
 from extractors.news.land import FEED_SUFFIXES, PAGE_SUFFIXES, import_path
 from extractors.news.parse import parse_feed, parse_page
@@ -133,7 +133,11 @@ def declare(site: Site, docs: str) -> Source:
         cadence="daily (articles as the site posts them)",
         publication="published_at: the instant the site gives (pubDate, article:published_time)",
         freshness=Freshness(warn_after_days=4, error_after_days=10),
-        coverage_window_days=30,
+        coverage=Coverage(
+            window_days=30,
+            buckets={"china": False, "tariff": True},
+            model="int_news_articles__coverage_feeds",
+        ),
         parsers={"feed": parse_feed, "page": parse_page},
         add_arguments=add_arguments,
         ingest=ingest_site,
