@@ -64,4 +64,8 @@ def prepare_database(db_path: Path, command: str = "build") -> None:
     """Before dbt runs: the database exists with the load log and every declared raw table."""
     from extractors.core import connect
 
-    connect(db_path, command).close()
+    con = connect(db_path, command)
+    try:
+        create_raw_tables(con)
+    finally:
+        con.close()

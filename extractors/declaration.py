@@ -114,31 +114,31 @@ class Coverage:
 
 
 class AddArguments(Protocol):
-    def __call__(self, parser: argparse.ArgumentParser) -> None: ...
+    def __call__(self, parser: argparse.ArgumentParser, /) -> None: ...
 
 
 class Ingest(Protocol):
     """`cbi ingest <command>`: import the path given, else pull live; returns rows written."""
 
-    def __call__(self, con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int: ...
+    def __call__(self, con: duckdb.DuckDBPyConnection, args: argparse.Namespace, /) -> int: ...
 
 
 class ImportPath(Protocol):
     """Import a file or folder the publisher distributes; returns rows written."""
 
-    def __call__(self, con: duckdb.DuckDBPyConnection, path: Path) -> int: ...
+    def __call__(self, con: duckdb.DuckDBPyConnection, path: Path, /) -> int: ...
 
 
 class Update(Protocol):
     """`cbi daily`'s incremental live pull, from the last period landed to today."""
 
-    def __call__(self, con: duckdb.DuckDBPyConnection) -> int: ...
+    def __call__(self, con: duckdb.DuckDBPyConnection, /) -> int: ...
 
 
 class CutSnapshot(Protocol):
     """Copy the real files `scripts/make_snapshot.py` bundles, trimmed to what models use."""
 
-    def __call__(self, shared: Path, destination: Path) -> None: ...
+    def __call__(self, shared: Path, destination: Path, /) -> None: ...
 
 
 @dataclass(frozen=True)
