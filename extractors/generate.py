@@ -115,8 +115,14 @@ def bucket_sources_csv(sources: tuple[Source, ...]) -> str:
 
 def feeds_listed_sql(sources: tuple[Source, ...]) -> str:
     models = list(dict.fromkeys(source.coverage.model for source in sources))
-    union = "\nunion all\n".join(f"select * from {{{{ ref('{model}') }}}}" for model in models)
-    return f"{{#- {HEADER}\n    Every source's coverage feeds model, one union. -#}}\n{union}\n"
+    columns = ",\n".join(
+        f"    {c}" for c in ("source", "feed", "bucket", "period_date", "available_at")
+    )
+    union = "\nunion all\n".join(
+        f"select\n{columns}\nfrom {{{{ ref('{model}') }}}}" for model in models
+    )
+    head = f"{{#- {HEADER}\n    Every source's coverage feeds model, one union. -#}}"
+    return f"{head}\n{{{{ config(materialized='view') }}}}\n\n{union}\n"
 
 
 def generated_files(sources: tuple[Source, ...] | None = None) -> dict[Path, str]:

@@ -2,6 +2,8 @@
     (either site), so it is fresh exactly when articles tagged to it were published in the
     window (a null period lists a feed); and the tagged articles that show each one's
     publication. -#}
+{{ config(materialized='view') }}
+
 with
 
 feeds as (
