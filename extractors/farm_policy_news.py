@@ -15,3 +15,5 @@ DECLARATION = news.declare(
         "and biofuel policy. {{ doc('news_source_note') }}"
     ),
 )
+# The import of saved files, as every extractor module offers it (pytests/features uses it).
+import_path = DECLARATION.import_path

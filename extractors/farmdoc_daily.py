@@ -16,3 +16,5 @@ DECLARATION = news.declare(
         "trade, biofuels, crush and farm finance). {{ doc('news_source_note') }}"
     ),
 )
+# The import of saved files, as every extractor module offers it (pytests/features uses it).
+import_path = DECLARATION.import_path
