@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from common.paths import PROJECT_DIR
-from extractors import create_raw_tables, declarations, fred
+from extractors import create_raw_tables, declarations, fred, prepare_database
+from extractors.core import connect
 from extractors.declaration import Column
 from extractors.generate import drifted, generated_files, main
 
@@ -91,3 +92,25 @@ def test_a_declared_range_becomes_the_dbt_test_of_the_column() -> None:
     text = generated_files((source,))[Path("models/staging/fred/_fred__sources.yml")]
     assert "- name: price\n      data_type: double\n      description: A price.\n" in text
     assert "expect_between:\n          arguments:\n            min_value: 0\n" in text
+
+
+def test_a_dbt_run_finds_every_declared_table_and_keeps_the_rows(tmp_path: Path) -> None:
+    # GIVEN a database holding FRED rows only (real snapshot file)
+    db = tmp_path / "cbi.duckdb"
+    con = connect(db)
+    landed = fred.import_path(con, PROJECT_DIR / "data/snapshot/fred/DGS10.csv")
+    con.close()
+    # WHEN the database is prepared for dbt, twice
+    prepare_database(db)
+    prepare_database(db)
+    # THEN every declared raw table exists and the FRED rows are as landed
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {
+            f"raw.{name}"
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+        count = con.execute(f"select count(*) from {fred.TABLE}").fetchone()[0]
+    assert tables == {t.qualified for s in declarations() for t in s.tables}
+    assert count == landed > 0
