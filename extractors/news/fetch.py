@@ -52,22 +52,16 @@ def pull(
         where = url if page == 1 else f"{url}?paged={page}"
         past_last: list[bool] = []
 
-        def read_feed(
-            page: int = page, where: str = where, url: str = url, past_last: list = past_last
-        ) -> Parsed:
-            response = fetch(
-                http,
-                site.source,
-                url,
-                params={"paged": page} if page > 1 else None,
-                accept=(404,) if page > 1 else (),
-            )
-            if response.status_code == 404:  # WordPress: past the last page
-                past_last.append(True)
-                return Parsed(_frame([]), [])
-            return parse_feed(response.content, site, where)
-
-        parsed = land_document(con, site, where, read_feed, outcome, window=f"live:{where}")
+        parsed = land_document(
+            con,
+            site,
+            where,
+            lambda page=page, where=where, past_last=past_last, url=url: _read_feed(
+                http, site, url, page, where, past_last
+            ),
+            outcome,
+            window=f"live:{where}",
+        )
         if parsed is None or past_last:
             break
         links = set(parsed.rows["article_url"])
@@ -88,6 +82,24 @@ def pull(
             break
     raise_failures(site.source, outcome.failures, outcome.loads, url)
     return outcome.rows
+
+
+def _read_feed(
+    http: requests.Session, site: Site, url: str, page: int, where: str, past_last: list[bool]
+) -> Parsed:
+    """Feed page `page` of `url`; past the last page (HTTP 404 from WordPress) it is empty and
+    `past_last` says so."""
+    response = fetch(
+        http,
+        site.source,
+        url,
+        params={"paged": page} if page > 1 else None,
+        accept=(404,) if page > 1 else (),
+    )
+    if response.status_code == 404:
+        past_last.append(True)
+        return Parsed(_frame([]), [])
+    return parse_feed(response.content, site, where)
 
 
 def _read_page(http: requests.Session, site: Site, link: str, shown: str) -> Parsed:
