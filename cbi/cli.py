@@ -10,7 +10,7 @@ import sys
 
 from common.errors import UserError
 from common.paths import resolve_db
-from extractors import SOURCES
+from extractors import declarations, source_of
 
 log = logging.getLogger("cbi")
 
@@ -18,8 +18,7 @@ log = logging.getLogger("cbi")
 def _ingest(args: argparse.Namespace) -> int:
     from extractors.core import connect
 
-    extractor = importlib.import_module(args.extractor)
-    extractor.ingest(connect(resolve_db(args.db)), args)
+    source_of(args.extractor).ingest(connect(resolve_db(args.db)), args)
     return 0
 
 
@@ -117,13 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="land source data into raw.* tables")
     sources = ingest.add_subparsers(dest="source", required=True, metavar="SOURCE")
 
-    for module_name in SOURCES:
-        extractor = importlib.import_module(module_name)
+    for source in declarations():
         command = sources.add_parser(
-            extractor.COMMAND, help=extractor.HELP, description=extractor.DESCRIPTION
+            source.command, help=source.help, description=source.description
         )
-        extractor.add_arguments(command)
-        command.set_defaults(handler=_ingest, extractor=module_name)
+        source.add_arguments(command)
+        command.set_defaults(handler=_ingest, extractor=source.command)
 
     snap = sources.add_parser("snapshot", help="load the bundled real snapshot (offline default)")
     snap.set_defaults(handler=_ingest_snapshot)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import importlib
 import json
 import logging
 import os
@@ -39,7 +38,8 @@ from cbi.dbt import run_dbt
 from common.db import connect_read_only, connect_writable
 from common.errors import UserError
 from common.paths import PROJECT_DIR, is_motherduck
-from extractors import SOURCES
+from extractors import declarations
+from extractors.declaration import Source
 
 log = logging.getLogger(__name__)
 
@@ -142,33 +142,29 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
     import_root = os.environ.get(IMPORT_DIR_VARIABLE)
     con = connect(db_path, "daily")
     try:
-        for module_name in SOURCES:
-            extractor = importlib.import_module(module_name)
-            if sources is not None and extractor.COMMAND not in sources:
+        for source in declarations():
+            if sources is not None and source.command not in sources:
                 continue
-            folder = Path(import_root) / extractor.COMMAND if import_root else None
+            folder = Path(import_root) / source.command if import_root else None
             try:
                 if folder is not None and folder.is_dir():
-                    rows = extractor.import_path(con, folder)
-                elif _has_credential(extractor):
-                    rows = extractor.update(con)
+                    rows = source.import_path(con, folder)
+                elif source.update is not None and _has_credential(source):
+                    rows = source.update(con)
                 else:
-                    run.steps.append(f"{extractor.COMMAND} not configured")
+                    run.steps.append(f"{source.command} not configured")
                     continue
             except UserError as exc:
-                run.failed(f"ingest {extractor.COMMAND}", str(exc))
+                run.failed(f"ingest {source.command}", str(exc))
                 continue
-            run.steps.append(f"{extractor.COMMAND} +{rows:,} rows")
+            run.steps.append(f"{source.command} +{rows:,} rows")
     finally:
         con.close()
 
 
-def _has_credential(extractor: object) -> bool:
-    """An extractor can update live when it has `update` and its key (if any) is set."""
-    if not hasattr(extractor, "update"):
-        return False
-    variable = getattr(extractor, "CREDENTIAL", None)
-    return variable is None or bool(os.environ.get(variable))
+def _has_credential(source: Source) -> bool:
+    """A source can update live when its credential (if it needs one) is set."""
+    return source.credential is None or bool(os.environ.get(source.credential))
 
 
 def _build(db_path: Path, run: Run, refit: bool, variables: list[str]) -> bool:

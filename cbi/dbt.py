@@ -20,6 +20,7 @@ from pathlib import Path
 from common.db import check_writable
 from common.errors import UserError
 from common.paths import PROJECT_DIR, is_motherduck
+from extractors import prepare_database
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def run_dbt(db_path: Path, args: list[str]) -> int:
     if args[0] not in WRITING_COMMANDS:
         return subprocess.call(command, env=env, cwd=PROJECT_DIR)
     with restored_on_failure(db_path) as outcome:
+        prepare_database(db_path)  # every declared raw table exists before dbt reads it
         outcome.code = subprocess.call(command, env=env, cwd=PROJECT_DIR)
     return outcome.code
 

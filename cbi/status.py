@@ -9,7 +9,6 @@ states (`cells`, `summary_lines`, `render_status`).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +18,7 @@ import duckdb
 
 from common.db import connect_read_only
 from common.errors import UserError
-from extractors import SOURCES
+from extractors import coverage_windows, declarations
 
 COVERAGE_QUERY = """
 select
@@ -169,14 +168,22 @@ def landing_hints() -> dict[str, str]:
     """Source name -> how to land it: set the variable its live pull needs (extractor
     CREDENTIAL), or run its ingest command when it needs none."""
     hints: dict[str, list[str]] = {}
-    for module_name in SOURCES:
-        extractor = importlib.import_module(module_name)
-        variable = getattr(extractor, "CREDENTIAL", None)
-        hint = f"set {variable}" if variable else f"run `cbi ingest {extractor.COMMAND}`"
+    for source in declarations():
+        variable = source.credential
+        hint = f"set {variable}" if variable else f"run `cbi ingest {source.command}`"
         # the coverage map may name one source for several extractors (news: both sites)
-        source = getattr(extractor, "COVERAGE_SOURCE", extractor.SOURCE)
-        hints.setdefault(source, []).append(hint)
+        hints.setdefault(source.coverage_source, []).append(hint)
     return {source: " or ".join(hint) for source, hint in hints.items()}
+
+
+def windows_text() -> str:
+    """The declared coverage windows, e.g. '30 days; nopa and usda_wasde 45, epa_rin 75'."""
+    by_days: dict[int, list[str]] = {}
+    for source, days in coverage_windows().items():
+        by_days.setdefault(days, []).append(source)
+    common = max(by_days, key=lambda days: len(by_days[days]))
+    others = [f"{' and '.join(sorted(by_days[d]))} {d}" for d in sorted(by_days) if d != common]
+    return "; ".join([f"{common} days", *others])
 
 
 def source_words(state: SourceState) -> str:
@@ -229,8 +236,8 @@ def summary_lines(coverage: Coverage) -> list[str]:
     as_of = coverage.as_of.isoformat() if coverage.as_of else "-"
     return [
         f"Coverage as of {as_of} (last ZL trade date): a source is fresh with rows published in "
-        "its window before it (30 days; WASDE and NOPA 45, EPA 75); a bucket is covered only when "
-        "all its sources are",
+        f"its window before it ({windows_text()}); a bucket is covered only when all its "
+        "sources are",
         f"Buckets covered: {len(by_status['covered'])}/{len(buckets)}"
         + "".join(
             f"; {status}: {', '.join(names)}"

@@ -42,6 +42,7 @@ from common.http import fetch, session
 from common.project import read_seed
 from common.validate import arguments_of, date_window
 from extractors.core import merge_rows, recorded_load, update_window
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     INTEGER,
     decode_text,
@@ -57,14 +58,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "cftc"
 COMMAND = "cftc"
-HELP = "CFTC Commitments of Traders: import annual files or pull the public zips"
-DESCRIPTION = (
-    "Import COT annual files (fut_disagg_txt_YYYY.zip, f_year.txt, deacotYYYY.zip, annual.txt, "
-    "annualof.txt; --from-file FILE or FOLDER), or download the public annual zips for the "
-    "years of --start..--end (no key)."
-)
-TABLE = "raw.cftc_cot"
-KEY = ("report_type", "futures_only", "market_code", "as_of_date")
 # Where CFTC publishes the annual files; tests point it at a local server.
 BASE_URL_VARIABLE = "CFTC_BASE_URL"
 DEFAULT_BASE_URL = "https://www.cftc.gov/files/dea/history"
@@ -72,7 +65,6 @@ LIVE_FILES = {"disaggregated": "fut_disagg_txt_{year}.zip", "legacy": "deacot{ye
 SUFFIXES = (".zip", ".txt", ".csv")
 CODE_FIELD = {"disaggregated": "CFTC_Contract_Market_Code", "legacy": "CFTC Contract Market Code"}
 RELEASE_HOUR, RELEASE_MINUTE = 15, 30  # America/New_York
-CREDENTIAL = None  # public files: `cbi daily` always calls update()
 
 # raw column -> publisher column, per layout (the legacy header is stripped of its spaces).
 _COMMON = ("market_name", "as_of_date", "market_code", "open_interest")
@@ -124,27 +116,51 @@ POSITION_COLUMNS = tuple(
     )
 )
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    report_type   varchar not null,
-    futures_only  boolean not null,
-    market_code   varchar not null,
-    as_of_date    date not null,
-    available_at  timestamptz not null,
-    market_name   varchar,
-    open_interest bigint,
-    {", ".join(f"{column} bigint" for column in POSITION_COLUMNS)},
-    source        varchar not null,
-    loaded_at     timestamptz not null,
-    primary key (report_type, futures_only, market_code, as_of_date)
-);
-"""
+
+COT = Table(
+    name="cftc_cot",
+    description=(
+        "One row per report type (disaggregated / legacy), futures-only flag, contract market "
+        "and as-of date (the Tuesday the positions were counted): open interest and positions "
+        "by trader category, in contracts."
+    ),
+    columns=(
+        Column("report_type", "varchar", "disaggregated or legacy.", nullable=False),
+        Column(
+            "futures_only",
+            "boolean",
+            "True for futures-only reports, false for futures-and-options combined.",
+            nullable=False,
+        ),
+        Column(
+            "market_code",
+            "varchar",
+            "CFTC_Contract_Market_Code, 6 characters with leading zeros (007601 = soybean oil).",
+            nullable=False,
+        ),
+        Column(
+            "as_of_date",
+            "date",
+            "The date the positions were counted (Tuesday; Monday when Tuesday is a holiday).",
+            nullable=False,
+        ),
+        Column("available_at", "timestamptz", "{{ doc('cftc_available_at') }}", nullable=False),
+        Column("market_name", "varchar", "Market_and_Exchange_Names as CFTC prints it."),
+        Column("open_interest", "bigint", "Open interest, contracts.", min_value=0),
+        *(
+            Column(column, "bigint", "Positions of the trader category, contracts.", min_value=0)
+            for column in POSITION_COLUMNS
+        ),
+    ),
+    key=("report_type", "futures_only", "market_code", "as_of_date"),
+)
+TABLE = COT.qualified
+KEY = COT.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create raw.cftc_cot if it does not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def markets() -> dict[str, str]:
@@ -427,3 +443,32 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         end=args.end or dt.date.today().isoformat(),
         report=args.report,
     )
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="CFTC Commitments of Traders: import annual files or pull the public zips",
+    description=(
+        "Import COT annual files (fut_disagg_txt_YYYY.zip, f_year.txt, deacotYYYY.zip, "
+        "annual.txt, annualof.txt; --from-file FILE or FOLDER), or download the public annual "
+        "zips for the years of --start..--end (no key)."
+    ),
+    docs=(
+        "CFTC Commitments of Traders reports landed by `cbi ingest cftc` (extractors/cftc.py) "
+        "from the annual files CFTC publishes (disaggregated futures-only, legacy), for the "
+        "markets of seed cftc_markets. {{ doc('cftc_available_at') }}"
+    ),
+    tables=(COT,),
+    credential=None,
+    cadence="weekly (Friday, positions as of Tuesday)",
+    publication="the release day (Friday, or seed cftc_release_delays) at 15:30 New York",
+    freshness=Freshness(warn_after_days=10, error_after_days=21),
+    coverage=Coverage(window_days=30, buckets={"volatility": False}),
+    parsers={"report": parse_report, "file": parse_bytes},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

@@ -42,24 +42,14 @@ from common.errors import ExtractorError
 from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
 SOURCE = "epa_rin"
 COMMAND = "epa-rin"
-HELP = "EPA RFS (EMTS) weekly RIN prices and monthly RIN generation"
-DESCRIPTION = (
-    "Import EPA's RIN price export CSV and generationbreakout_<mon><yyyy>.csv files (--from-file "
-    "FILE or FOLDER), or download them (--url URL, or --month YYYY-MM with EPA_RIN_BASE_URL)."
-)
 BASE_URL_VARIABLE = "EPA_RIN_BASE_URL"
-# No key: `cbi daily` calls update() only when the download folder is configured.
-CREDENTIAL = BASE_URL_VARIABLE
 
-PRICES_TABLE = "raw.epa_rin_prices"
-GENERATION_TABLE = "raw.epa_rin_generation"
-PRICES_KEY = ("week_start_date", "transfer_year", "rin_year", "d_code", "qap_service_type")
-GENERATION_KEY = ("vintage_month", "rin_year", "fuel_code")
 
 PRICE_COLUMNS = (
     "Transfer Date by Week",
@@ -88,39 +78,93 @@ UPDATE_DAY = 20
 UPDATE_TIME = dt.time(17, 0)
 UPDATE_ZONE = release.NEW_YORK
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {PRICES_TABLE} (
-    week_start_date  date not null,
-    transfer_year    integer not null,
-    rin_year         integer not null,
-    d_code           varchar not null,
-    qap_service_type varchar not null,
-    price_usd_per_rin double not null,
-    available_at     timestamptz not null,
-    source           varchar not null,
-    loaded_at        timestamptz not null,
-    primary key (week_start_date, transfer_year, rin_year, d_code, qap_service_type)
-);
-create table if not exists {GENERATION_TABLE} (
-    vintage_month    date not null,
-    rin_year         integer not null,
-    fuel_code        integer not null,
-    domestic_rins    bigint not null,
-    importer_rins    bigint not null,
-    foreign_generation_rins bigint not null,
-    total_rins       bigint not null,
-    available_at     timestamptz not null,
-    source           varchar not null,
-    loaded_at        timestamptz not null,
-    primary key (vintage_month, rin_year, fuel_code)
-);
-"""
+
+_AVAILABLE_AT = Column(
+    "available_at", "timestamptz", "{{ doc('epa_rin_available_at') }}", nullable=False
+)
+PRICES = Table(
+    name="epa_rin_prices",
+    description=(
+        'EPA\'s "RIN Trades and Price Information" export as published: one row per week '
+        "(Monday), transfer year, RIN year (vintage), D-code and QAP service type. Weekly "
+        "volume-weighted average price of separated RINs, US dollars per RIN. The export has "
+        "no vintage: a later export that restates a week overwrites it."
+    ),
+    columns=(
+        Column(
+            "week_start_date",
+            "date",
+            'Monday of the transfer week ("Transfer Date by Week").',
+            nullable=False,
+        ),
+        Column(
+            "transfer_year",
+            "integer",
+            "Calendar year of the transfers (a week spanning New Year has both).",
+            nullable=False,
+        ),
+        Column("rin_year", "integer", "RIN year (the vintage of the RINs traded).", nullable=False),
+        Column(
+            "d_code",
+            "varchar",
+            "RIN type, D3 cellulosic, D4 biomass-based diesel, D5 advanced, D6 renewable "
+            "(ethanol), D7 cellulosic diesel.",
+            nullable=False,
+        ),
+        Column(
+            "qap_service_type",
+            "varchar",
+            "Q-RIN (verified under a Quality Assurance Plan) or Unverified.",
+            nullable=False,
+        ),
+        Column(
+            "price_usd_per_rin",
+            "double",
+            "Weekly average price, US dollars per RIN.",
+            nullable=False,
+            min_value=0,
+            max_value=10,
+        ),
+        _AVAILABLE_AT,
+    ),
+    key=("week_start_date", "transfer_year", "rin_year", "d_code", "qap_service_type"),
+)
+_RINS = "RINs generated in the RIN year, as known at the vintage"
+GENERATION = Table(
+    name="epa_rin_generation",
+    description=(
+        "EPA's monthly generationbreakout_<mon><yyyy>.csv files, every vintage kept: one row "
+        "per vintage month (from the file name; the file holds data through that month), RIN "
+        "year and D-code (fuel_code 3..7). Each file restates every RIN year."
+    ),
+    columns=(
+        Column(
+            "vintage_month",
+            "date",
+            "First day of the month in the file name, the last month of data.",
+            nullable=False,
+        ),
+        Column("rin_year", "integer", "RIN year (the vintage of the RINs).", nullable=False),
+        Column(
+            "fuel_code", "integer", "D-code digit, 3..7.", nullable=False, min_value=3, max_value=7
+        ),
+        Column("domestic_rins", "bigint", f"{_RINS}: domestic producers.", nullable=False),
+        Column("importer_rins", "bigint", f"{_RINS}: importers.", nullable=False),
+        Column(
+            "foreign_generation_rins", "bigint", f"{_RINS}: foreign generation.", nullable=False
+        ),
+        Column("total_rins", "bigint", f"{_RINS}.", nullable=False),
+        _AVAILABLE_AT,
+    ),
+    key=("vintage_month", "rin_year", "fuel_code"),
+)
+PRICES_TABLE, PRICES_KEY = PRICES.qualified, PRICES.key
+GENERATION_TABLE, GENERATION_KEY = GENERATION.qualified, GENERATION.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw EPA tables if they do not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def update_after(month: pd.Series) -> pd.Series:
@@ -361,3 +405,37 @@ def _snapshot_line(line: bytes, generation: bool) -> bool:
     if generation:
         return f"D{fields[1]}" in SNAPSHOT_D_CODES
     return fields[3].strip('"') in SNAPSHOT_D_CODES
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="EPA RFS (EMTS) weekly RIN prices and monthly RIN generation",
+    description=(
+        "Import EPA's RIN price export CSV and generationbreakout_<mon><yyyy>.csv files "
+        "(--from-file FILE or FOLDER), or download them (--url URL, or --month YYYY-MM with "
+        "EPA_RIN_BASE_URL)."
+    ),
+    docs=(
+        "EPA Renewable Fuel Standard public data from the EPA Moderated Transaction System "
+        "(EMTS), landed by `cbi ingest epa-rin` (extractors/epa_rin.py). These are EPA data, "
+        "not EIA data: the earlier system filed them under raw.eia_petroleum. "
+        "{{ doc('epa_rin_available_at') }}"
+    ),
+    tables=(PRICES, GENERATION),
+    # No key: `cbi daily` calls update() only when the download folder is configured.
+    credential=BASE_URL_VARIABLE,
+    cadence="monthly (the EMTS update, about the 20th)",
+    publication=(
+        f"day {UPDATE_DAY} of the month after the data's month at {UPDATE_TIME:%H:%M} US Eastern"
+    ),
+    freshness=Freshness(warn_after_days=45, error_after_days=90),
+    # Monthly updates, around the 20th of the month after: two months between updates.
+    coverage=Coverage(window_days=75, buckets={"biofuel": False}),
+    parsers={"prices": parse_prices, "generation": parse_generation},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

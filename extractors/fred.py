@@ -38,6 +38,7 @@ from common.http import fetch_json, parse_json, session
 from common.project import read_seed
 from common.validate import arguments_of, date_window
 from extractors.core import merge_rows, recorded_load, update_window
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     NUMBER,
     decode_text,
@@ -53,16 +54,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "fred"
 COMMAND = "fred"
-HELP = "FRED series: import CSV/JSON downloads or pull the live API"
-DESCRIPTION = (
-    "Import FRED CSV downloads (DATE,<ID> or observation_date,<ID>) or API JSON observations "
-    "(--from-file FILE or FOLDER), or pull the series of seeds/fred_series.csv from the live "
-    "API with FRED_API_KEY (--start, --end, --series)."
-)
-TABLE = "raw.fred_economic"
-KEY = ("series_id", "observation_date", "available_at")
 API_KEY_VARIABLE = "FRED_API_KEY"
-CREDENTIAL = API_KEY_VARIABLE  # `cbi daily` calls update() only when it is set
 # Base URL of the API; tests point it at a local server.
 API_URL_VARIABLE = "FRED_API_URL"
 DEFAULT_API_URL = "https://api.stlouisfed.org/fred"
@@ -88,19 +80,34 @@ SNAPSHOT_FILES = (
     "VIXCLS_1990-2025.csv",
 )
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    series_id        varchar not null,
-    observation_date date not null,
-    value            double,
-    vintage_date     date,
-    available_at     timestamptz not null,
-    source           varchar not null,
-    loaded_at        timestamptz not null,
-    primary key (series_id, observation_date, available_at)
-);
-"""
+ECONOMIC = Table(
+    name="fred_economic",
+    description=(
+        "One row per series, observation date and publication instant (available_at): a "
+        "revised value is a second row with its own vintage, never an overwrite."
+    ),
+    columns=(
+        Column(
+            "series_id", "varchar", "FRED series id, e.g. DGS10 (seed fred_series).", nullable=False
+        ),
+        Column("observation_date", "date", "The date the value describes.", nullable=False),
+        Column(
+            "value",
+            "double",
+            "The value, in the series' units (seed fred_series); null where FRED has none "
+            "(`.` or blank).",
+        ),
+        Column(
+            "vintage_date",
+            "date",
+            "FRED's realtime_start (the vintage) when the file gave one; null for CSV downloads.",
+        ),
+        Column("available_at", "timestamptz", "{{ doc('fred_available_at') }}", nullable=False),
+    ),
+    key=("series_id", "observation_date", "available_at"),
+)
+TABLE = ECONOMIC.qualified
+KEY = ECONOMIC.key
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ def series_config() -> dict[str, Series]:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create raw.fred_economic if it does not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def _known_series(series_id: str, where: str) -> Series:
@@ -390,3 +397,35 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         end=args.end or dt.date.today().isoformat(),
         series=[s.strip() for s in args.series.split(",") if s.strip()] if args.series else None,
     )
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="FRED series: import CSV/JSON downloads or pull the live API",
+    description=(
+        "Import FRED CSV downloads (DATE,<ID> or observation_date,<ID>) or API JSON "
+        "observations (--from-file FILE or FOLDER), or pull the series of seeds/fred_series.csv "
+        "from the live API with FRED_API_KEY (--start, --end, --series)."
+    ),
+    docs=(
+        "FRED series (rates, dollar, VIX) landed by `cbi ingest fred` (extractors/fred.py) from "
+        "CSV downloads, API JSON, or the live API. The series list, units and release lags are "
+        "seed fred_series. {{ doc('fred_available_at') }}"
+    ),
+    tables=(ECONOMIC,),
+    credential=API_KEY_VARIABLE,
+    cadence="daily (business days)",
+    publication=(
+        "the end (New York) of the vintage date; without a vintage, of the release day "
+        "release_lag_business_days after the observation date (seed fred_series)"
+    ),
+    freshness=Freshness(warn_after_days=4, error_after_days=10),
+    coverage=Coverage(window_days=30, buckets={"fx": False, "fed": False, "volatility": False}),
+    parsers={"csv": parse_csv, "json": parse_observations},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

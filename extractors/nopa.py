@@ -33,22 +33,14 @@ from common import release
 from common.errors import ExtractorError
 from extractors import tabular
 from extractors.core import merge_rows
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
 SOURCE = "nopa"
 COMMAND = "nopa"
-HELP = "NOPA monthly soybean crush, soybean oil stocks and oil yield (press-release table)"
-DESCRIPTION = (
-    "Import NOPA's monthly U.S. totals transcribed to CSV (month,release_date,"
-    "soybeans_crushed_1000_bu,soybean_oil_stocks_1000_lb,oil_yield_lb_per_bu; --from-file FILE "
-    "or FOLDER), or download such a file (--url URL, or NOPA_URL)."
-)
 URL_VARIABLE = "NOPA_URL"
-CREDENTIAL = URL_VARIABLE  # no public file: `cbi daily` pulls only when a URL is configured
 
-TABLE = "raw.nopa_crush"
-KEY = ("report_month",)
 COLUMNS = (
     "month",
     "release_date",
@@ -62,24 +54,55 @@ RELEASE_TIME = dt.time(12, 0)  # US Eastern
 MAX_RELEASE_DELAY_DAYS = 45
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    report_month               date not null primary key,
-    soybeans_crushed_1000_bu   double not null,
-    soybean_oil_stocks_1000_lb double not null,
-    oil_yield_lb_per_bu        double not null,
-    release_date               date not null,
-    available_at               timestamptz not null,
-    source                     varchar not null,
-    loaded_at                  timestamptz not null
-);
-"""
+
+CRUSH = Table(
+    name="nopa_crush",
+    description="One row per data month of NOPA's U.S. totals, in the units NOPA prints.",
+    columns=(
+        Column(
+            "report_month", "date", "First day of the month the figures describe.", nullable=False
+        ),
+        Column(
+            "soybeans_crushed_1000_bu",
+            "double",
+            "Soybeans crushed by members in the month, thousand bushels.",
+            nullable=False,
+            min_value=0,
+            max_value=400_000,
+        ),
+        Column(
+            "soybean_oil_stocks_1000_lb",
+            "double",
+            "Members' soybean oil stocks at the end of the month, thousand pounds.",
+            nullable=False,
+            min_value=0,
+            max_value=5_000_000,
+        ),
+        Column(
+            "oil_yield_lb_per_bu",
+            "double",
+            "Soybean oil produced per bushel crushed, pounds.",
+            nullable=False,
+            min_value=9,
+            max_value=14,
+        ),
+        Column(
+            "release_date",
+            "date",
+            "The day of the release that published the month (given, or NOPA's rule).",
+            nullable=False,
+        ),
+        Column("available_at", "timestamptz", "{{ doc('nopa_available_at') }}", nullable=False),
+    ),
+    key=("report_month",),
+)
+TABLE = CRUSH.qualified
+KEY = CRUSH.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create raw.nopa_crush if it does not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def rule_release(months: pd.Series) -> pd.Series:
@@ -185,3 +208,30 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
             f"{SOURCE}: give --from-file PATH, or --url URL (or set {URL_VARIABLE})"
         )
     return pull(con, url)
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="NOPA monthly soybean crush, soybean oil stocks and oil yield (press-release table)",
+    description=(
+        "Import NOPA's monthly U.S. totals transcribed to CSV (month,release_date,"
+        "soybeans_crushed_1000_bu,soybean_oil_stocks_1000_lb,oil_yield_lb_per_bu; --from-file "
+        "FILE or FOLDER), or download such a file (--url URL, or NOPA_URL)."
+    ),
+    docs="{{ doc('nopa_source_note') }}",
+    tables=(CRUSH,),
+    # No public file: `cbi daily` pulls only when a URL is configured.
+    credential=URL_VARIABLE,
+    cadence="monthly (about the 15th of the month after)",
+    publication="the release date (given, else the 15th of the month after) at 12:00 US Eastern",
+    freshness=Freshness(warn_after_days=40, error_after_days=70),
+    # One missed monthly release makes it stale.
+    coverage=Coverage(window_days=45, buckets={"crush": False}),
+    parsers={"csv": parse_csv},
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

@@ -8,7 +8,6 @@ mappings) cut down to those symbols. It is loaded by the same parser as a batch 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from tqdm import tqdm
 from common.errors import ExtractorError
 from common.paths import SNAPSHOT_DIR
 from common.project import market_symbols
-from extractors import SOURCES, databento
+from extractors import dbn
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +54,14 @@ def load_snapshot(con: duckdb.DuckDBPyConnection) -> int:
             "`python scripts/make_snapshot.py --source <Databento batch folder>`"
         )
     total = 0
-    for module_name in SOURCES:
-        extractor = importlib.import_module(module_name)
-        folder = SNAPSHOT_DIR / extractor.COMMAND
+    from extractors import declarations
+
+    for source in declarations():
+        folder = SNAPSHOT_DIR / source.command
         if not folder.is_dir():
-            log.info("snapshot: no %s folder in %s; skipped", extractor.COMMAND, SNAPSHOT_DIR)
+            log.info("snapshot: no %s folder in %s; skipped", source.command, SNAPSHOT_DIR)
             continue
-        total += extractor.import_path(con, folder)
+        total += source.import_path(con, folder)
     return total
 
 
@@ -88,8 +88,8 @@ def cut_file(
     date of its ts_event, which is how the metadata's mapping intervals are defined. A window
     (whole UTC days) also clips the range and the mapping intervals.
     """
-    data = databento.read_dbn(path)
-    body_start = databento.body_offset(data)
+    data = dbn.read_dbn(path)
+    body_start = dbn.body_offset(data)
     metadata = databento_dbn.Metadata.decode(
         data[:body_start], upgrade_policy=databento_dbn.VersionUpgradePolicy.AS_IS
     )

@@ -51,32 +51,16 @@ from common.project import read_seed
 from common.validate import arguments_of, year_month
 from extractors import tabular
 from extractors.core import merge_rows
+from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
 log = logging.getLogger(__name__)
 
 SOURCE = "usda_wasde"
 COMMAND = "wasde"
-HELP = "USDA WASDE / PSD supply and use of soybeans, soybean oil and meal"
-DESCRIPTION = (
-    "Import OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv), FAS PSD CSVs and WASDE text "
-    "tables 'U.S. Soybeans and Products Supply and Use' (--from-file FILE or FOLDER), or "
-    "download the OCE CSV of a report (--month YYYY-MM; no key)."
-)
-CREDENTIAL = None  # public files: `cbi daily` always calls update()
 BASE_URL_VARIABLE = "WASDE_BASE_URL"
 DEFAULT_BASE_URL = "https://www.usda.gov/sites/default/files/documents"
 OCE_FILE = "oce-wasde-report-data-{month:%Y-%m}.csv"
 
-TABLE = "raw.usda_wasde"
-KEY = (
-    "dataset",
-    "report_month",
-    "table_name",
-    "region",
-    "commodity",
-    "attribute",
-    "market_year",
-)
 OCE_COLUMNS = (
     "WasdeNumber",
     "ReportDate",
@@ -198,32 +182,62 @@ _TEXT_DATES = re.compile(
 )
 _FOOTNOTE = re.compile(r"\s+\d/$")
 
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {TABLE} (
-    dataset         varchar not null,
-    report_month    date not null,
-    table_name      varchar not null,
-    region          varchar not null,
-    commodity       varchar not null,
-    attribute       varchar not null,
-    market_year     varchar not null,
-    projection_flag varchar,
-    value           double not null,
-    previous_value  double,
-    unit            varchar not null,
-    release_date    date not null,
-    available_at    timestamptz not null,
-    source          varchar not null,
-    loaded_at       timestamptz not null,
-    primary key (dataset, report_month, table_name, region, commodity, attribute, market_year)
-);
-"""
+
+ESTIMATES = Table(
+    name="usda_wasde",
+    description=(
+        "One row per format (dataset), report month, table, region, commodity, attribute and "
+        "marketing year, the value in the unit the publisher prints."
+    ),
+    columns=(
+        Column("dataset", "varchar", "oce, psd or text.", nullable=False),
+        Column(
+            "report_month",
+            "date",
+            "First day of the month of the WASDE (or PSD update) the row is from.",
+            nullable=False,
+        ),
+        Column("table_name", "varchar", "The published table the row is from.", nullable=False),
+        Column("region", "varchar", "Region or country, as published.", nullable=False),
+        Column("commodity", "varchar", "Commodity, as published.", nullable=False),
+        Column("attribute", "varchar", "Line item, e.g. Ending Stocks.", nullable=False),
+        Column(
+            "market_year",
+            "varchar",
+            "Marketing year the estimate is about, e.g. 2024/25.",
+            nullable=False,
+        ),
+        Column("projection_flag", "varchar", "Est. or Proj. where the publisher flags it."),
+        Column("value", "double", "The estimate, in unit.", nullable=False),
+        Column("previous_value", "double", "The previous month's figure where printed."),
+        Column(
+            "unit",
+            "varchar",
+            "The unit as published (Million Pounds, Million Bushels, Million Metric Tons, "
+            "(1000 MT), ...).",
+            nullable=False,
+        ),
+        Column("release_date", "date", "The day the report was released.", nullable=False),
+        Column(
+            "available_at", "timestamptz", "{{ doc('usda_wasde_available_at') }}", nullable=False
+        ),
+    ),
+    key=(
+        "dataset",
+        "report_month",
+        "table_name",
+        "region",
+        "commodity",
+        "attribute",
+        "market_year",
+    ),
+)
+TABLE, KEY = ESTIMATES.qualified, ESTIMATES.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create raw.usda_wasde if it does not exist yet."""
-    con.execute(DDL)
+    DECLARATION.create_tables(con)
 
 
 def release_dates() -> dict[dt.date, dt.date]:
@@ -602,3 +616,32 @@ def ingest(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     if not urls:
         raise ExtractorError(f"{SOURCE}: give --from-file PATH, or --month YYYY-MM / --url URL")
     return pull(con, urls)
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    command=COMMAND,
+    help="USDA WASDE / PSD supply and use of soybeans, soybean oil and meal",
+    description=(
+        "Import OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv), FAS PSD CSVs and WASDE "
+        "text tables 'U.S. Soybeans and Products Supply and Use' (--from-file FILE or FOLDER), "
+        "or download the OCE CSV of a report (--month YYYY-MM; no key)."
+    ),
+    docs="{{ doc('usda_wasde_source_note') }} {{ doc('usda_wasde_available_at') }}",
+    tables=(ESTIMATES,),
+    credential=None,
+    cadence="monthly (the WASDE, about the 12th)",
+    publication=(
+        "the WASDE release date at 12:00 US Eastern (PSD rows: seed wasde_release_dates, else "
+        "the end of the month)"
+    ),
+    freshness=Freshness(warn_after_days=40, error_after_days=70),
+    # One missed monthly report makes it stale.
+    coverage=Coverage(window_days=45, buckets={"crush": False}),
+    parsers=PARSERS,
+    add_arguments=add_arguments,
+    ingest=ingest,
+    import_path=import_path,
+    cut_snapshot=cut_snapshot,
+    update=update,
+)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import logging
 import sys
 import tempfile
 from pathlib import Path
 
-from extractors import SOURCES, databento
+from extractors import databento, declarations
 from extractors.core import connect
 from extractors.snapshot import (
     SNAPSHOT_DATABENTO_DIR,
@@ -106,12 +105,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cut_fundamentals(shared: Path, snapshot: Path) -> None:
-    """Every other extractor cuts its real files from `shared` into snapshot/<COMMAND>/."""
-    for module_name in SOURCES:
-        extractor = importlib.import_module(module_name)
-        if module_name != databento.__name__:
-            extractor.cut_snapshot(shared, snapshot / extractor.COMMAND)
-            log.info("snapshot: %s cut into %s", extractor.COMMAND, snapshot / extractor.COMMAND)
+    """Every other source cuts its real files from `shared` into snapshot/<command>/."""
+    for source in declarations():
+        if source.cut_snapshot is not None:
+            source.cut_snapshot(shared, snapshot / source.command)
+            log.info("snapshot: %s cut into %s", source.command, snapshot / source.command)
 
 
 if __name__ == "__main__":

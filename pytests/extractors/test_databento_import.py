@@ -27,6 +27,7 @@ from dbn_payloads import (
 from cbi.cli import main
 from common.errors import ExtractorError
 from extractors import databento
+from extractors.dbn import body_offset
 from extractors.snapshot import SymbolInterval, SymbolMapping, cut_file, write_dbn
 
 HOURLY = databento.FUTURES_TABLES["ohlcv-1h"]
@@ -248,7 +249,7 @@ def _reframed(payload: bytes, keep_records: float) -> tuple[bytes, bytes]:
     frame boundary leaves, which passes every frame and record check.
     """
     data = zstandard.ZstdDecompressor().decompress(payload)
-    start = databento.body_offset(data)
+    start = body_offset(data)
     record = data[start] * 4
     split = start + int((len(data) - start) // record * keep_records) * record
     compressor = zstandard.ZstdCompressor()
@@ -320,7 +321,7 @@ def test_a_manifest_catches_a_short_file_and_a_missing_one(con, tmp_path: Path) 
 def test_a_header_that_disagrees_with_its_records_is_refused(con, tmp_path: Path) -> None:
     # GIVEN the real hourly slice relabelled ohlcv-1d in its metadata (records stay hourly)
     data = zstandard.ZstdDecompressor().decompress(REAL_SLICE.read_bytes())
-    start = databento.body_offset(data)
+    start = body_offset(data)
     metadata = dbn.Metadata.decode(data[:start], upgrade_policy=dbn.VersionUpgradePolicy.AS_IS)
     relabelled = _relabelled(metadata, dbn.Schema.OHLCV_1D).encode() + data[start:]
     payload = zstandard.ZstdCompressor().compress(relabelled)

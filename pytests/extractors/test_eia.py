@@ -24,6 +24,7 @@ from werkzeug import Request, Response
 from common.errors import ExtractorError, MissingCredentialError
 from common.paths import SNAPSHOT_DIR
 from extractors import eia
+from extractors.eia import parse as eia_parse
 
 WORKBOOK = SNAPSHOT_DIR / "eia" / "PET_PRI_GND_DCUS_NUS_W.xls"
 API_PAGE = (
@@ -78,7 +79,7 @@ def test_workbook_lands_every_series_with_the_monday_release(con) -> None:
 
 def test_release_rule() -> None:
     periods = pd.Series(pd.to_datetime(["2021-09-13", "2021-09-06", "2025-09-29", "2025-01-20"]))
-    assert eia.release_at(periods).tolist() == [
+    assert eia_parse.release_at(periods).tolist() == [
         pd.Timestamp("2021-09-13 21:00", tz="UTC"),  # Monday 17:00 New York (EDT)
         pd.Timestamp("2021-09-07 21:00", tz="UTC"),  # Labor Day: Tuesday 17:00
         pd.Timestamp("2025-09-30 14:00", tz="UTC"),  # from 2025: Tuesday 10:00
@@ -97,21 +98,21 @@ def test_sheet_layout_errors_name_the_field() -> None:
     renamed = copy.deepcopy(rows)
     renamed[1][0] = "Series Key"
     with pytest.raises(ExtractorError, match="row 2 must start with 'Sourcekey'"):
-        eia.parse_sheet(renamed, datemode, "x.xls sheet 'Data 1'")
+        eia_parse.parse_sheet(renamed, datemode, "x.xls sheet 'Data 1'")
     text_value = copy.deepcopy(rows)
     text_value[-1][13] = "$3,372"
     with pytest.raises(
         ExtractorError, match="field EMD_EPD2D_PTE_NUS_DPG at row 1625 is '\\$3,372'"
     ):
-        eia.parse_sheet(text_value, datemode, "x.xls sheet 'Data 1'")
+        eia_parse.parse_sheet(text_value, datemode, "x.xls sheet 'Data 1'")
     other_series = copy.deepcopy(rows)
     other_series[1][13] = "EER_EPD2DXL0_PF4_Y35NY_DPG"
     with pytest.raises(ExtractorError, match="is not a weekly retail price series"):
-        eia.parse_sheet(other_series, datemode, "x.xls sheet 'Data 1'")
+        eia_parse.parse_sheet(other_series, datemode, "x.xls sheet 'Data 1'")
     unknown_unit = copy.deepcopy(rows)
     unknown_unit[2][13] = "Weekly U.S. No 2 Diesel Retail Prices  (Cents per Liter)"
     with pytest.raises(ExtractorError, match="no known unit"):
-        eia.parse_sheet(unknown_unit, datemode, "x.xls sheet 'Data 1'")
+        eia_parse.parse_sheet(unknown_unit, datemode, "x.xls sheet 'Data 1'")
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,9 @@ from pytest_httpserver import HTTPServer
 
 from cbi.cli import build_parser, main
 from common.errors import ExtractorError
-from extractors import farm_policy_news, farmdoc_daily, news
-from extractors.news import canonical_url
+from extractors import farm_policy_news, farmdoc_daily
+from extractors.news import fetch
+from extractors.news.parse import canonical_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "news"
 FARMDOC_FEED = FIXTURES / "constructed_farmdoc_daily_feed.xml"
@@ -46,7 +47,7 @@ def _article(con: duckdb.DuckDBPyConnection, table: str, url: str) -> dict:
 
 
 def test_feed_items_land_dated_with_their_authors_and_categories(con) -> None:
-    assert farmdoc_daily.import_path(con, FARMDOC_FEED) == 3
+    assert farmdoc_daily.DECLARATION.import_path(con, FARMDOC_FEED) == 3
     row = _article(
         con,
         farmdoc_daily.TABLE,
@@ -65,27 +66,27 @@ def test_feed_items_land_dated_with_their_authors_and_categories(con) -> None:
 
 def test_a_repeated_item_merges_and_a_second_load_writes_nothing(con) -> None:
     # page 2 repeats the last item of page 1: one row, not two
-    assert farmdoc_daily.import_path(con, FARMDOC_FEED) == 3
-    assert farmdoc_daily.import_path(con, FARMDOC_PAGE_2) == 3
+    assert farmdoc_daily.DECLARATION.import_path(con, FARMDOC_FEED) == 3
+    assert farmdoc_daily.DECLARATION.import_path(con, FARMDOC_PAGE_2) == 3
     before = rows(con, farmdoc_daily.TABLE)
     assert len(before) == 6
     # a second identical load changes nothing, not even loaded_at
-    assert farmdoc_daily.import_path(con, FARMDOC_FEED) == 0
-    assert farmdoc_daily.import_path(con, FARMDOC_PAGE_2) == 0
+    assert farmdoc_daily.DECLARATION.import_path(con, FARMDOC_FEED) == 0
+    assert farmdoc_daily.DECLARATION.import_path(con, FARMDOC_PAGE_2) == 0
     pd.testing.assert_frame_equal(before, rows(con, farmdoc_daily.TABLE))
 
 
 def test_the_article_page_adds_body_and_tags_and_a_later_feed_read_keeps_them(con) -> None:
-    farm_policy_news.import_path(con, FPN_FEED)
-    assert farm_policy_news.import_path(con, FPN_ARTICLE) == 1
+    farm_policy_news.DECLARATION.import_path(con, FPN_FEED)
+    assert farm_policy_news.DECLARATION.import_path(con, FPN_ARTICLE) == 1
     row = _article(con, farm_policy_news.TABLE, TARIFF_ARTICLE)
     assert list(row["categories"]) == ["Trade"] and list(row["tags"]) == ["China", "tariffs"]
     assert "only on the page" in row["body_text"] and row["from_page"]
     assert row["guid"] == "https://farmpolicynews.illinois.edu/?p=70001"  # kept from the feed
     assert row["summary"].startswith("Constructed summary: the administration keeps")
     # the feed and the page again: nothing to write
-    assert farm_policy_news.import_path(con, FPN_FEED) == 0
-    assert farm_policy_news.import_path(con, FPN_ARTICLE) == 0
+    assert farm_policy_news.DECLARATION.import_path(con, FPN_FEED) == 0
+    assert farm_policy_news.DECLARATION.import_path(con, FPN_ARTICLE) == 0
     assert len(rows(con, farm_policy_news.TABLE)) == 3
 
 
@@ -111,7 +112,7 @@ def test_an_undated_item_is_rejected_and_logged_never_stamped_now(con, tmp_path:
     undated = _saved(tmp_path, "undated.xml", text.encode())
     # WHEN it is imported THEN the dated items land and one error names the undated one
     with pytest.raises(ExtractorError) as caught:
-        farm_policy_news.import_path(con, undated)
+        farm_policy_news.DECLARATION.import_path(con, undated)
     message = str(caught.value)
     assert "constructed-trade-representative" in message and "no pubDate" in message
     assert "never stamped with the load time" in message
@@ -127,7 +128,7 @@ def test_an_item_without_a_link_is_rejected_alone(con, tmp_path: Path) -> None:
         "<link>https://farmpolicynews.illinois.edu/2021/05/constructed-trade-deals/</link>", ""
     )
     with pytest.raises(ExtractorError, match=r"item 3 \(Constructed: Farm Groups.*no link"):
-        farm_policy_news.import_path(con, _saved(tmp_path, "nolink.xml", text.encode()))
+        farm_policy_news.DECLARATION.import_path(con, _saved(tmp_path, "nolink.xml", text.encode()))
     assert len(rows(con, farm_policy_news.TABLE)) == 2
 
 
@@ -136,13 +137,15 @@ def test_an_undated_article_page_is_rejected(con, tmp_path: Path) -> None:
     html = html.replace('property="article:published_time"', "")
     html = html.replace('class="entry-date published" datetime="2021-06-16T09:00:00-05:00"', "")
     with pytest.raises(ExtractorError, match="no publication date"):
-        farm_policy_news.import_path(con, _saved(tmp_path, "undated.html", html.encode()))
+        farm_policy_news.DECLARATION.import_path(
+            con, _saved(tmp_path, "undated.html", html.encode())
+        )
     assert rows(con, farm_policy_news.TABLE).empty
 
 
 def test_a_page_dated_by_its_time_element_only(con, tmp_path: Path) -> None:
     html = FPN_ARTICLE.read_text().replace("article:published_time", "article:other_time")
-    farm_policy_news.import_path(con, _saved(tmp_path, "page.html", html.encode()))
+    farm_policy_news.DECLARATION.import_path(con, _saved(tmp_path, "page.html", html.encode()))
     published = _article(con, farm_policy_news.TABLE, TARIFF_ARTICLE)["published_at"]
     assert published == pd.Timestamp("2021-06-16 14:00", tz="UTC")  # 09:00 -05:00
 
@@ -151,7 +154,7 @@ def test_a_byte_that_is_not_utf8_is_read_as_windows_1252(con, tmp_path: Path, ca
     # a curly apostrophe pasted as the single Windows-1252 byte 0x92
     data = FARMDOC_FEED.read_bytes().replace(b"China&#8217;s", b"China\x92s")
     with caplog.at_level(logging.WARNING):
-        assert farmdoc_daily.import_path(con, _saved(tmp_path, "cp1252.xml", data)) == 3
+        assert farmdoc_daily.DECLARATION.import_path(con, _saved(tmp_path, "cp1252.xml", data)) == 3
     titles = set(rows(con, farmdoc_daily.TABLE)["title"])
     assert "Constructed: China\u2019s Soybean Purchases and the Phase One Agreement" in titles
     assert any("not valid utf-8; read as Windows-1252" in r.getMessage() for r in caplog.records)
@@ -170,10 +173,10 @@ def test_a_byte_that_is_not_utf8_is_read_as_windows_1252(con, tmp_path: Path, ca
 def test_a_bad_feed_is_one_error_and_loses_nothing(
     con, tmp_path: Path, name: str, data: bytes, expected: str
 ) -> None:
-    farm_policy_news.import_path(con, FPN_FEED)
+    farm_policy_news.DECLARATION.import_path(con, FPN_FEED)
     before = rows(con, farm_policy_news.TABLE)
     with pytest.raises(ExtractorError) as caught:
-        farm_policy_news.import_path(con, _saved(tmp_path, name, data))
+        farm_policy_news.DECLARATION.import_path(con, _saved(tmp_path, name, data))
     message = str(caught.value)
     assert message.startswith("farm_policy_news: ") and name in message and expected in message
     assert load_log(con)[-1] == (name, 0, "failed", message)
@@ -206,12 +209,12 @@ def _serve_feed(server: HTTPServer, last_page: int = 2) -> None:
 def test_live_backfill_follows_pages_until_the_last(con, site: HTTPServer) -> None:
     _serve_feed(site)
     assert farmdoc_daily.SITE.source == "farmdoc_daily"
-    assert news.pull(con, farmdoc_daily.SITE, pages=10) == 6
+    assert fetch.pull(con, farmdoc_daily.SITE, pages=10) == 6
     asked = [request.query_string.decode() for request, _ in site.log]
     assert asked == ["", "paged=2", "paged=3"]  # page 3 answered 404: the end
     assert [status for _, _, status, _ in load_log(con)] == ["ok", "ok", "ok"]
     # the daily pull reads the same pages again and writes nothing
-    assert farmdoc_daily.update(con, today=dt.date(2021, 6, 18)) == 0
+    assert fetch.update(con, farmdoc_daily.SITE, today=dt.date(2021, 6, 18)) == 0
 
 
 def test_live_since_stops_at_older_articles(tmp_path: Path, site: HTTPServer) -> None:
@@ -244,7 +247,7 @@ def test_live_article_pages_are_read_and_a_missing_one_is_reported(
         httpserver.expect_request(missing).respond_with_data("<html>not found</html>", status=404)
     # WHEN the feed is read with its article pages
     with pytest.raises(ExtractorError) as caught:
-        news.pull(con, farm_policy_news.SITE, articles=True, feed_url=httpserver.url_for("/feed/"))
+        fetch.pull(con, farm_policy_news.SITE, articles=True, feed_url=httpserver.url_for("/feed/"))
     # THEN every item landed from the feed, the page merged into its row, and one error names
     # both missing pages
     message = str(caught.value)
@@ -259,7 +262,7 @@ def test_live_retries_429_and_500_then_lands(con, site: HTTPServer) -> None:
     site.expect_ordered_request("/feed").respond_with_data("slow down", status=429)
     site.expect_ordered_request("/feed").respond_with_data("oops", status=500)
     site.expect_ordered_request("/feed").respond_with_data(FARMDOC_FEED.read_bytes())
-    assert news.pull(con, farmdoc_daily.SITE) == 3
+    assert fetch.pull(con, farmdoc_daily.SITE) == 3
 
 
 @pytest.mark.parametrize(
@@ -275,11 +278,11 @@ def test_live_retries_429_and_500_then_lands(con, site: HTTPServer) -> None:
 def test_live_errors_are_one_line_recorded_and_lose_nothing(
     con, site: HTTPServer, status: int, body: bytes, expected: str
 ) -> None:
-    farmdoc_daily.import_path(con, FARMDOC_PAGE_2)
+    farmdoc_daily.DECLARATION.import_path(con, FARMDOC_PAGE_2)
     before = rows(con, farmdoc_daily.TABLE)
     site.expect_request("/feed").respond_with_data(body, status=status)
     with pytest.raises(ExtractorError) as caught:
-        news.pull(con, farmdoc_daily.SITE)
+        fetch.pull(con, farmdoc_daily.SITE)
     message = str(caught.value)
     assert expected in message and "/feed" in message and "\n" not in message
     assert load_log(con)[-1][2] == "failed"
@@ -290,7 +293,7 @@ def test_a_failed_second_page_keeps_the_first(con, site: HTTPServer) -> None:
     site.expect_request("/feed", query_string="paged=2").respond_with_data("oops", status=503)
     site.expect_request("/feed", query_string="").respond_with_data(FARMDOC_FEED.read_bytes())
     with pytest.raises(ExtractorError, match="HTTP 503"):
-        news.pull(con, farmdoc_daily.SITE, pages=3)
+        fetch.pull(con, farmdoc_daily.SITE, pages=3)
     assert len(rows(con, farmdoc_daily.TABLE)) == 3
     assert [status for _, _, status, _ in load_log(con)] == ["ok", "failed"]
 
@@ -298,9 +301,9 @@ def test_a_failed_second_page_keeps_the_first(con, site: HTTPServer) -> None:
 def test_bad_arguments_are_refused_before_any_request(con) -> None:
     args = build_parser().parse_args(["ingest", "farmdoc-daily", "--since", "June"])
     with pytest.raises(ExtractorError, match="--since 'June' is not a date"):
-        farmdoc_daily.ingest(con, args)
+        farmdoc_daily.DECLARATION.ingest(con, args)
     with pytest.raises(ExtractorError, match="not an http"):
-        news.pull(con, farmdoc_daily.SITE, feed_url="ftp://example")
+        fetch.pull(con, farmdoc_daily.SITE, feed_url="ftp://example")
 
 
 def test_the_snapshot_gets_no_constructed_article(tmp_path: Path) -> None:
@@ -308,5 +311,5 @@ def test_the_snapshot_gets_no_constructed_article(tmp_path: Path) -> None:
     destination = tmp_path / "snapshot" / farmdoc_daily.COMMAND
     destination.mkdir(parents=True)
     (destination / "stale.xml").write_text("<rss/>")
-    farmdoc_daily.cut_snapshot(tmp_path / "shared", destination)
+    farmdoc_daily.DECLARATION.cut_snapshot(tmp_path / "shared", destination)
     assert not destination.exists()

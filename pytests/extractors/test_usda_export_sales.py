@@ -22,6 +22,7 @@ from werkzeug import Request, Response
 
 from common.errors import ExtractorError, MissingCredentialError
 from extractors import fas_opendata, usda_export_sales
+from extractors.usda_export_sales import answers as esr_answers
 
 esr = usda_export_sales
 KEY = "fas-test-key-not-real"
@@ -41,7 +42,7 @@ def test_saved_answers_land_every_destination_and_reload_writes_nothing(con, ans
     assert esr.import_path(con, answers) == 10 + 6
     china = con.execute(
         f"""select week_ending_date, weekly_exports, available_at from {esr.TABLE}
-        where country_code = {esr.CHINA} order by 1"""
+        where country_code = {esr_answers.CHINA} order by 1"""
     ).fetchall()
     assert [(w, pd.Timestamp(a)) for w, _, a in china] == [
         # Thursday 08:30 New York the week after
@@ -59,7 +60,7 @@ def test_saved_answers_land_every_destination_and_reload_writes_nothing(con, ans
 
 def test_release_rule() -> None:
     weeks = pd.Series(pd.to_datetime(["2024-06-06", "2024-11-21", "2024-08-29", "2024-12-26"]))
-    assert esr.release_at(weeks).tolist() == [
+    assert esr_answers.release_at(weeks).tolist() == [
         pd.Timestamp("2024-06-13 12:30", tz="UTC"),  # Thursday 08:30 EDT
         pd.Timestamp("2024-11-29 13:30", tz="UTC"),  # Thanksgiving: Friday 08:30 EST
         pd.Timestamp("2024-09-06 12:30", tz="UTC"),  # Labor Day Monday: Friday

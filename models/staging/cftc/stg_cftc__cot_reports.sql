@@ -1,5 +1,4 @@
-{#- COT reports, renamed; positions in contracts. Optional raw table: before the first
-    `cbi ingest cftc` this is an empty relation with the same columns. -#}
+{#- COT reports, renamed; positions in contracts. -#}
 {%- set positions = [
     'producer_merchant_long', 'producer_merchant_short', 'swap_long', 'swap_short',
     'swap_spread', 'managed_money_long', 'managed_money_short', 'managed_money_spread',
@@ -8,20 +7,12 @@
     'nonreportable_short', 'noncommercial_long', 'noncommercial_short',
     'noncommercial_spread', 'commercial_long', 'commercial_short'
 ] -%}
-{%- set raw_columns = [
-    ['report_type', 'varchar'], ['futures_only', 'boolean'], ['market_code', 'varchar'],
-    ['as_of_date', 'date'], ['available_at', 'timestamptz'], ['market_name', 'varchar'],
-    ['open_interest', 'bigint'], ['source', 'varchar'], ['loaded_at', 'timestamptz']
-] -%}
-{%- for position in positions -%}
-    {%- do raw_columns.append([position, 'bigint']) -%}
-{%- endfor %}
 
 with
 
 source as (
 
-    {{ source_or_empty('cftc', 'cftc_cot', raw_columns) }}
+    select * from {{ source('cftc', 'cftc_cot') }}
 
 ),
 

@@ -1,22 +1,9 @@
-{#- The daily table is optional (the offline snapshot has hourly bars only): when it has not
-    been landed, this model is an empty relation with the same columns. -#}
+{#- Databento's daily bars; empty offline (the snapshot has hourly bars only). -#}
 with
 
 source as (
 
-    {{ source_or_empty('databento', 'databento_futures_ohlcv_1d', [
-        ['symbol', 'varchar'],
-        ['ts_event', 'timestamptz'],
-        ['instrument_id', 'bigint'],
-        ['publisher_id', 'integer'],
-        ['open', 'double'],
-        ['high', 'double'],
-        ['low', 'double'],
-        ['close', 'double'],
-        ['volume', 'bigint'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('databento', 'databento_futures_ohlcv_1d') }}
 
 ),
 

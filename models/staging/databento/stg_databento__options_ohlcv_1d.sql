@@ -1,27 +1,9 @@
-{#- ZL options are optional (no options sample offline; a live pull by parent lands them):
-    when the raw table has not been landed, this model is an empty relation with the same
-    columns. -#}
+{#- ZL option bars; empty offline (no options sample; a live pull by parent lands them). -#}
 with
 
 source as (
 
-    {{ source_or_empty('databento', 'databento_options_ohlcv_1d', [
-        ['symbol', 'varchar'],
-        ['parent', 'varchar'],
-        ['ts_event', 'timestamptz'],
-        ['instrument_id', 'bigint'],
-        ['open', 'double'],
-        ['high', 'double'],
-        ['low', 'double'],
-        ['close', 'double'],
-        ['volume', 'bigint'],
-        ['underlying', 'varchar'],
-        ['instrument_class', 'varchar'],
-        ['strike_price', 'double'],
-        ['expiration', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('databento', 'databento_options_ohlcv_1d') }}
 
 ),
 

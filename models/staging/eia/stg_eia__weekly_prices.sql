@@ -1,18 +1,10 @@
 {#- Weekly retail prices, renamed; every series is in $/gal (the extractor refuses others).
-    Optional raw table. -#}
+-#}
 with
 
 source as (
 
-    {{ source_or_empty('eia', 'eia_weekly_prices', [
-        ['series_id', 'varchar'],
-        ['period_date', 'date'],
-        ['value', 'double'],
-        ['units', 'varchar'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('eia', 'eia_weekly_prices') }}
 
 ),
 

@@ -1,20 +1,9 @@
-{#- Every vintage of EPA's RIN generation table, renamed. Optional raw table. -#}
+{#- Every vintage of EPA's RIN generation table, renamed. -#}
 with
 
 source as (
 
-    {{ source_or_empty('epa_rin', 'epa_rin_generation', [
-        ['vintage_month', 'date'],
-        ['rin_year', 'integer'],
-        ['fuel_code', 'integer'],
-        ['domestic_rins', 'bigint'],
-        ['importer_rins', 'bigint'],
-        ['foreign_generation_rins', 'bigint'],
-        ['total_rins', 'bigint'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('epa_rin', 'epa_rin_generation') }}
 
 ),
 

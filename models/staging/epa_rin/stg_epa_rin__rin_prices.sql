@@ -1,20 +1,9 @@
-{#- One price per week and D-code; see doc epa_rin_prices_aggregation. The raw table is
-    optional (nothing landed yet gives an empty model). -#}
+{#- One price per week and D-code; see doc epa_rin_prices_aggregation. -#}
 with
 
 source as (
 
-    {{ source_or_empty('epa_rin', 'epa_rin_prices', [
-        ['week_start_date', 'date'],
-        ['transfer_year', 'integer'],
-        ['rin_year', 'integer'],
-        ['d_code', 'varchar'],
-        ['qap_service_type', 'varchar'],
-        ['price_usd_per_rin', 'double'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('epa_rin', 'epa_rin_prices') }}
 
 ),
 

@@ -1,18 +1,9 @@
-{#- FRED observations, renamed, every vintage kept. Optional raw table: before the first
-    `cbi ingest fred` this is an empty relation with the same columns. -#}
+{#- FRED observations, renamed, every vintage kept. -#}
 with
 
 source as (
 
-    {{ source_or_empty('fred', 'fred_economic', [
-        ['series_id', 'varchar'],
-        ['observation_date', 'date'],
-        ['value', 'double'],
-        ['vintage_date', 'date'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('fred', 'fred_economic') }}
 
 ),
 

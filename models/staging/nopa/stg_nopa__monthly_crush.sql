@@ -1,19 +1,10 @@
 {#- One row per data month of NOPA's U.S. totals, in million bushels and million pounds.
-    Optional raw table. -#}
+-#}
 with
 
 source as (
 
-    {{ source_or_empty('nopa', 'nopa_crush', [
-        ['report_month', 'date'],
-        ['soybeans_crushed_1000_bu', 'double'],
-        ['soybean_oil_stocks_1000_lb', 'double'],
-        ['oil_yield_lb_per_bu', 'double'],
-        ['release_date', 'date'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('nopa', 'nopa_crush') }}
 
 ),
 

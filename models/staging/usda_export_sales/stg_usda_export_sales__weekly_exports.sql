@@ -1,28 +1,11 @@
 {#- One row per commodity, destination, marketing year and week, quantities converted to
-    metric tons by unit (unit 1 = metric tons; the extractor lands no other unit). Optional
-    raw table. -#}
+    metric tons by unit (unit 1 = metric tons; the extractor lands no other unit).
+-#}
 with
 
 source as (
 
-    {{ source_or_empty('usda_export_sales', 'usda_export_sales', [
-        ['commodity_code', 'integer'],
-        ['country_code', 'integer'],
-        ['market_year', 'integer'],
-        ['week_ending_date', 'date'],
-        ['weekly_exports', 'double'],
-        ['accumulated_exports', 'double'],
-        ['outstanding_sales', 'double'],
-        ['gross_new_sales', 'double'],
-        ['current_my_net_sales', 'double'],
-        ['current_my_total_commitment', 'double'],
-        ['next_my_outstanding_sales', 'double'],
-        ['next_my_net_sales', 'double'],
-        ['unit_id', 'integer'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('usda_export_sales', 'usda_export_sales') }}
 
 ),
 

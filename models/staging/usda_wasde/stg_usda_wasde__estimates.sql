@@ -2,29 +2,13 @@
     the commodity and attribute named once for all three formats (commodity_key,
     attribute_key; null for attributes no feature uses) and quantities converted to million
     metric tons and million pounds (null for prices, areas, yields and rates). Soybeans weigh
-    60 lb per bushel. Optional raw table. -#}
+    60 lb per bushel. -#}
 {%- set kg_per_lb = 0.45359237 -%}
 with
 
 source as (
 
-    {{ source_or_empty('usda_wasde', 'usda_wasde', [
-        ['dataset', 'varchar'],
-        ['report_month', 'date'],
-        ['table_name', 'varchar'],
-        ['region', 'varchar'],
-        ['commodity', 'varchar'],
-        ['attribute', 'varchar'],
-        ['market_year', 'varchar'],
-        ['projection_flag', 'varchar'],
-        ['value', 'double'],
-        ['previous_value', 'double'],
-        ['unit', 'varchar'],
-        ['release_date', 'date'],
-        ['available_at', 'timestamptz'],
-        ['source', 'varchar'],
-        ['loaded_at', 'timestamptz'],
-    ]) }}
+    select * from {{ source('usda_wasde', 'usda_wasde') }}
 
 ),
 

@@ -1,0 +1,194 @@
+"""The one declaration of a source: what it lands, how it is read, and how fresh it must be.
+
+Each extractor module ends with `DECLARATION = Source(...)`; `extractors.SOURCES` lists the
+modules. Everything else about a source is derived from its declaration:
+
+- the raw tables (`Table.ddl`), created for every declared source before dbt runs, so a
+  staging model reads `source()` directly;
+- the dbt `_<folder>__sources.yml` files (freshness blocks, column lists and tests) and the
+  seed `source_windows` (coverage windows, the list of sources), written by
+  `python -m extractors.generate` and checked for drift by pytests/extractors/test_generated.py;
+- `cbi ingest <command>`, `cbi ingest snapshot`, `cbi daily` and `cbi status`, which call the
+  declaration's functions and read its credential and windows.
+
+The contract an extractor fulfils is the typed callables of `Source` (the Protocols below):
+mypy checks each module's functions against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+RAW_SCHEMA = "raw"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One raw column: its DuckDB type, whether it may be null, what it means, and the range
+    a plausible value lies in (inclusive; either bound may be None). The range becomes the
+    dbt `expect_between` test of the column."""
+
+    name: str
+    type: str
+    description: str = ""
+    nullable: bool = True
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @property
+    def ddl(self) -> str:
+        return f"{self.name} {self.type}" + ("" if self.nullable else " not null")
+
+
+# Columns that say where and when a row was loaded (extractors.core.LOAD_COLUMNS); every raw
+# table ends with them.
+LOAD_COLUMNS = (
+    Column("source", "varchar", "File name or live window the row came from.", nullable=False),
+    Column("loaded_at", "timestamptz", "When the row was landed (UTC).", nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One raw table: raw.<name>, its data columns (LOAD_COLUMNS follow) and natural key."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # False: dbt checks no freshness on it (optional, or it has no publication time).
+    freshness_checked: bool = True
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.all_columns]
+        unknown = [k for k in self.key if k not in names]
+        if unknown or len(set(names)) != len(names):
+            raise ValueError(f"table {self.name}: key {unknown} unknown or a column repeated")
+
+    @property
+    def qualified(self) -> str:
+        return f"{RAW_SCHEMA}.{self.name}"
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return (*self.columns, *LOAD_COLUMNS)
+
+    @property
+    def ddl(self) -> str:
+        body = [c.ddl for c in self.all_columns] + [f"primary key ({', '.join(self.key)})"]
+        return f"create table if not exists {self.qualified} (\n    " + ",\n    ".join(body) + "\n)"
+
+    def create(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Create the table (and the raw schema) if it does not exist yet."""
+        con.execute(f"create schema if not exists {RAW_SCHEMA}")
+        con.execute(self.ddl)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """dbt source freshness on `loaded_at_field`: warn and error after this many days."""
+
+    warn_after_days: int
+    error_after_days: int
+    loaded_at_field: str = "available_at"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What `cbi status` judges: a feed is fresh when it has rows published in `window_days`
+    before the coverage date; `buckets` maps each bucket the source feeds to whether the
+    bucket is trained only when the source is fresh (seed bucket_sources is generated from
+    it); `model` lists the source's expected feeds and their rows (columns source, feed,
+    bucket, period_date, available_at; a null period_date lists an expected feed). Default
+    model: stg_<staging folder>__coverage_feeds."""
+
+    window_days: int
+    buckets: Mapping[str, bool]
+    model: str = ""
+
+
+class AddArguments(Protocol):
+    def __call__(self, parser: argparse.ArgumentParser, /) -> None: ...
+
+
+class Ingest(Protocol):
+    """`cbi ingest <command>`: import the path given, else pull live; returns rows written."""
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, args: argparse.Namespace, /) -> int: ...
+
+
+class ImportPath(Protocol):
+    """Import a file or folder the publisher distributes; returns rows written."""
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, path: Path, /) -> int: ...
+
+
+class Update(Protocol):
+    """`cbi daily`'s incremental live pull, from the last period landed to today."""
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, /) -> int: ...
+
+
+class CutSnapshot(Protocol):
+    """Copy the real files `scripts/make_snapshot.py` bundles, trimmed to what models use."""
+
+    def __call__(self, shared: Path, destination: Path, /) -> None: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source, declared once (see the module docstring)."""
+
+    name: str  # the dbt source and the `source` of ops.load_log, e.g. epa_rin
+    command: str  # `cbi ingest <command>`, and its folder data/snapshot/<command>/
+    help: str  # the subcommand's one-line help
+    description: str  # the subcommand's description (what it reads, which flags)
+    docs: str  # the dbt source description (may use {{ doc(...) }})
+    tables: tuple[Table, ...]
+    # Environment variable the live pull needs (a key, or the URL of a file with no public
+    # address); None when it needs none, so `cbi daily` always calls update.
+    credential: str | None
+    cadence: str  # how often the publisher releases, e.g. "weekly (Friday)"
+    publication: str  # how available_at is derived, in one sentence
+    freshness: Freshness
+    coverage: Coverage
+    # The file parsers by format: bytes or text in, raw rows out (the same for files and live).
+    parsers: Mapping[str, Callable[..., object]]
+    add_arguments: AddArguments
+    ingest: Ingest
+    import_path: ImportPath
+    # None: the source has a cutter of its own (Databento: extractors.snapshot, from a batch).
+    cut_snapshot: CutSnapshot | None
+    update: Update | None = None
+    # The source name in seed bucket_sources (several sources may share one: news).
+    coverage_source: str = ""
+    # The folder under models/staging holding its _<folder>__sources.yml.
+    staging_folder: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coverage_source", self.coverage_source or self.name)
+        object.__setattr__(self, "staging_folder", self.staging_folder or self.name)
+        if not self.coverage.model:
+            model = f"stg_{self.staging_folder}__coverage_feeds"
+            object.__setattr__(self, "coverage", replace(self.coverage, model=model))
+        if self.freshness.warn_after_days > self.freshness.error_after_days:
+            raise ValueError(f"source {self.name}: freshness warns after it errors")
+
+    def table(self, name: str) -> Table:
+        """The declared table raw.<name> (name with or without the schema)."""
+        bare = name.removeprefix(f"{RAW_SCHEMA}.")
+        for table in self.tables:
+            if table.name == bare:
+                return table
+        raise KeyError(f"source {self.name} declares no table {name}")
+
+    def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Create the source's raw tables if they do not exist yet."""
+        for table in self.tables:
+            table.create(con)
