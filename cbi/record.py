@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cbi.training.ensemble import YARDSTICKS
+from cbi.training.members.yardsticks import YARDSTICKS
 from cbi.training.metrics import block_bootstrap_gain, mean_pinball
 
 

@@ -4,11 +4,11 @@ At each refit cutoff (the L0 folds), per horizon, L1 learns from the L0 out-of-f
 outcome was known by the cutoff (target date <= cutoff), over the same trailing evidence window
 as L2. The regime feature is the EWMA daily volatility at the as-of close; the low/high
 boundary is the median of that volatility over those training rows. Within each regime every
-bucket gets the L2 evidence weight (`cbi.training.ensemble.evidence_weight`) from its pinball
-loss relative to the mean bucket's on the same rows: with thin evidence the weights stay equal,
-which is the plain bucket average, and only a gap sustained over many independent outcomes
-concentrates them on the better buckets. Rows after the cutoff, up to the next one, are
-predicted with the weights of their own regime.
+bucket gets the evidence weight L2 also uses (`cbi.training.evidence.evidence_weight`) from
+its pinball loss relative to the mean bucket's on the same rows: with thin evidence the
+weights stay equal, which is the plain bucket average, and only a gap sustained over many
+independent outcomes concentrates them on the better buckets. Rows after the cutoff, up to
+the next one, are predicted with the weights of their own regime.
 
 Why not a fitted regression: a linear quantile regression on the bucket views, refitted yearly
 on a few hundred overlapping out-of-fold rows, was worse than the random walk at every horizon
@@ -26,14 +26,63 @@ import numpy as np
 import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, SEED
-from cbi.training.ensemble import evidence_weight, loss_ratio, row_losses
+from cbi.training.data import daily_sigma, horizons, realised
+from cbi.training.evidence import (
+    evidence_weight,
+    loss_ratio,
+    row_losses,
+    track_record,
+    weight_window,
+)
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.registry import FitRecord, fit_or_load, fit_record, rows_hash
 from cbi.training.splitter import Fold
+from cbi.training.tables import PREDICTION_COLUMNS
 
 REGIMES = 2  # low / high volatility, split at the training rows' median
 WEIGHTS_FILE = "l1_weights.json"
 # What an L1 fit learns from, per L0 row (hashed in as-of date and bucket order for its id).
 TRAIN_COLUMNS = ["as_of_date", "target_date", "bucket", *QUANTILE_COLUMNS, "target_log_return"]
+
+
+def meta_predictions(
+    l0: pd.DataFrame,
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    plan: WalkForwardPlan,
+) -> pd.DataFrame:
+    """L1 for every horizon: `regime_weighted_l1` on the L0 rows joined to their outcomes.
+
+    Refits at the L0 cutoffs (`plan.folds`) on L0 rows whose target is known by the cutoff,
+    over the L2 evidence window; each fit is in the model registry. Returns
+    PREDICTION_COLUMNS, regime, p10/p50/p90 and contrib_<bucket> (weight x bucket P50, adding
+    up to the L1 P50), log returns, for as-of dates in [plan.start, plan.end].
+    """
+    sigma = daily_sigma(core)
+    profile, folds = plan.profile, plan.folds(targets["trade_date"])
+    facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
+    rows = l0.assign(as_of_date=pd.to_datetime(l0["as_of_date"])).merge(
+        facts, on=["as_of_date", "horizon"], how="left"
+    )
+    out = []
+    for horizon, days in horizons(targets):
+        preds = regime_weighted_l1(
+            rows[rows["horizon"] == horizon],
+            sigma,
+            folds,
+            horizon=horizon,
+            horizon_days=days,
+            window=weight_window(profile, days),
+            min_history=track_record(profile.min_history, days),
+            profile=profile.name,
+            regimes=profile.l1_regimes,
+        )
+        preds["horizon"] = horizon
+        preds["member"] = "meta_l1"
+        out.append(preds)
+    meta = pd.concat(out, ignore_index=True)
+    contrib = sorted(c for c in meta.columns if c.startswith("contrib_"))
+    return meta[[*PREDICTION_COLUMNS, "regime", *QUANTILE_COLUMNS, *contrib]]
 
 
 def regime_boundaries(sigma: np.ndarray, regimes: int = REGIMES) -> np.ndarray:
