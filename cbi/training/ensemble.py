@@ -127,8 +127,8 @@ def calibrated_members(
         if member in YARDSTICKS and not profile.calibrate_yardsticks:
             calibrated.append(group)
         else:
-            needed = track_record(profile.min_history, days[horizon])
-            calibrated.append(calibrate(group, windows[horizon], needed))
+            needed = track_record(profile.min_history, days[str(horizon)])
+            calibrated.append(calibrate(group, windows[str(horizon)], needed))
     return pd.concat(calibrated, ignore_index=True)
 
 
@@ -195,10 +195,10 @@ def scored_members(
     scored = []
     for (horizon, _), group in members.groupby(["horizon", "member"], sort=True):
         group = group.sort_values("as_of_date").copy()
-        days = horizon_days.get(horizon, 1)
+        days = horizon_days.get(str(horizon), 1)
         needed = track_record(min_history, days)
-        ref = reference.loc[horizon] if horizon in reference.index else pd.Series(dtype=float)
-        past = relative_past_loss(group, ref, windows[horizon], needed)
+        ref = reference.loc[str(horizon)] if horizon in reference.index else pd.Series(dtype=float)
+        past = relative_past_loss(group, ref, windows[str(horizon)], needed)
         group["past_loss"] = past["ratio"].to_numpy()
         group["outcomes"] = past["n"].to_numpy() / max(days, 1)
         scored.append(group)
@@ -261,10 +261,10 @@ def calibrated_ensemble(
                 group,
                 evidence_window(
                     profile.ensemble_calibration_window,
-                    days[horizon],
+                    days[str(horizon)],
                     profile.independent_outcomes,
                 ),
-                track_record(profile.min_history, days[horizon]),
+                track_record(profile.min_history, days[str(horizon)]),
             )
             for horizon, group in ensemble.groupby("horizon", sort=True)
         ],

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from cbi.training import QUANTILE_COLUMNS, QUANTILES
 from cbi.training.metrics import pinball
@@ -98,7 +99,7 @@ def relative_past_loss(
     return pd.DataFrame({"ratio": ratio, "n": scored}, index=frame.index)
 
 
-def evidence_weight(past_loss: np.ndarray, outcomes: np.ndarray, best: np.ndarray) -> np.ndarray:
+def evidence_weight(past_loss: ArrayLike, outcomes: ArrayLike, best: ArrayLike) -> np.ndarray:
     """Unnormalised weight exp(-outcomes x (past_loss - best)); 0 where past_loss is NaN.
 
     `past_loss`: relative past loss (`loss_ratio`) of a candidate; `best`: the lowest one among

@@ -183,19 +183,10 @@ def regime_weighted_l1(
         if ahead.empty:
             continue
         train = known_rows(frame, fold, window)
-        fit_id = None
-        if train.empty:
-            boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history, regimes)
-        else:
-            record = l1_record(train, fold, buckets, horizon, window, min_history, profile, regimes)
-            boundaries, weights = fit_or_load(
-                record,
-                lambda folder, t=train: save_weights(
-                    folder, *fit_regimes(t, buckets, horizon_days, min_history, regimes)
-                ),
-                load_weights,
-            )
-            fit_id = record.fit_id
+        record = l1_record(train, fold, buckets, horizon, window, min_history, profile, regimes)
+        boundaries, weights, fit_id = fold_weights(
+            train, record, buckets, horizon_days, min_history, regimes
+        )
         out.extend(predict_regimes(ahead, boundaries, weights, fold, fit_id))
     return l1_table(out, buckets)
 
@@ -236,6 +227,31 @@ def fit_regimes(
     return boundaries, weights
 
 
+def fold_weights(
+    train: pd.DataFrame,
+    record: FitRecord | None,
+    buckets: list[str],
+    horizon_days: int,
+    min_history: int,
+    regimes: int,
+) -> tuple[np.ndarray, dict[int, dict[str, float]], str | None]:
+    """One fold's volatility boundaries, regime weights and the fit_id behind them.
+
+    Learnt from the fold's known rows, or read back when `record`'s fit was saved by an
+    earlier run; with no known row yet (no record) the weights are equal and there is no fit.
+    """
+    if record is None:
+        return (*fit_regimes(train, buckets, horizon_days, min_history, regimes), None)
+
+    def learn(folder: Path) -> Regimes:
+        return save_weights(
+            folder, *fit_regimes(train, buckets, horizon_days, min_history, regimes)
+        )
+
+    boundaries, weights = fit_or_load(record, learn, load_weights)
+    return boundaries, weights, record.fit_id
+
+
 def predict_regimes(
     ahead: pd.DataFrame,
     boundaries: np.ndarray,
@@ -246,7 +262,8 @@ def predict_regimes(
     """The fold's predicted rows, each as-of date weighted with its own regime's weights."""
     ahead = ahead.assign(regime=regime_of(ahead["sigma_daily"].to_numpy(dtype=float), boundaries))
     out = []
-    for regime, rows in ahead.groupby("regime"):
+    for regime in np.unique(ahead["regime"]):
+        rows = ahead[ahead["regime"] == regime]
         preds = weighted_rows(rows, weights[int(regime)])
         preds["regime"] = int(regime)
         preds["fold"] = fold.fold
@@ -275,8 +292,13 @@ def l1_record(
     min_history: int,
     profile: str,
     regimes: int = REGIMES,
-) -> FitRecord:
-    """The registry record of one L1 fit: its features are the volatility and bucket views."""
+) -> FitRecord | None:
+    """The registry record of one L1 fit: its features are the volatility and bucket views.
+
+    None without a known row: nothing is learnt, so there is no fit.
+    """
+    if train.empty:
+        return None
     return fit_record(
         level="L1",
         member="meta_l1",
