@@ -15,7 +15,7 @@ from typing import cast
 
 import pandas as pd
 
-from cbi.training.ensemble import YARDSTICKS
+from cbi.training.members.yardsticks import YARDSTICKS
 from cbi.training.metrics import block_bootstrap_gain, mean_pinball
 
 

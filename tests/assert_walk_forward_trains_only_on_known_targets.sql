@@ -6,12 +6,12 @@
        as-of date is after the fit's cutoff and on or after the latest target date the fit
        measurably learned from.
     3. Yardsticks (fold -1, no fit) learn from the h-day returns realised by each date by
-       shifting one horizon's rows by h (cbi.training.yardsticks); that is right only if every
-       row's target date is the trade date h rows later in zl_targets, checked here.
+       shifting one horizon's rows by h (cbi.training.members.yardsticks); that is right only
+       if every row's target date is the trade date h rows later in zl_targets, checked here.
     4. zl_backtest: a model member (not a yardstick) has an L2 weight, or a band other than
        its own prediction's, on as-of date d only when at least 2 x h of its predictions had
        their outcome by d (target_date <= d): the least any weight or recalibration needs
-       (cbi.training.ensemble.track_record).
+       (cbi.training.evidence.track_record).
     That L2 weights and bands at d do not move when later outcomes do is tested by
     perturbation in pytests/training/test_ensemble.py. -#}
 {%- set yardsticks = "('rw_empirical', 'rw_vol')" -%}

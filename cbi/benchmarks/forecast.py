@@ -23,7 +23,7 @@ import pandas as pd
 
 from cbi.guidance import HORIZON, backtest_by_year, configured_rule, purchase_decisions
 from cbi.record import REPORTED, gain_table, with_losses
-from cbi.training.ensemble import YARDSTICKS
+from cbi.training.members.yardsticks import YARDSTICKS
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db

@@ -1,7 +1,7 @@
 """`cbi bench selection`: every L2 variant tried, and what each bucket adds, on 2015-2019 only.
 
 Reads the member tables of the full-profile walk-forward (`make bench-forecast`) and re-runs
-the L2 assembly (`cbi.training.pipeline.assemble_backtest`) once per variant of the profile's
+the L2 assembly (`cbi.training.ensemble.assemble_backtest`) once per variant of the profile's
 L2 settings, then L1 and L2 once per bucket left out. Everything is scored on the selection
 period only: as-of dates in 2015-2019 whose outcome was known by 2019-12-31, so no 2020-2024
 outcome can steer a choice. The rule that picks the variant:
@@ -35,8 +35,9 @@ import pandas as pd
 
 from cbi.guidance import HORIZON, Backtest, backtest, configured_rule, purchase_decisions
 from cbi.record import SELECTION, gain_table, with_losses
-from cbi.training.ensemble import YARDSTICKS
-from cbi.training.pipeline import assemble_backtest, meta_predictions
+from cbi.training.ensemble import assemble_backtest
+from cbi.training.members.yardsticks import YARDSTICKS
+from cbi.training.meta import meta_predictions
 from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
 from common.db import connect_read_only
 from common.errors import UserError

@@ -1,4 +1,4 @@
-"""Turn the feature marts and `marts.zl_targets` into per-horizon training panels.
+"""Turn the feature marts and `marts.zl_targets` into per-horizon training panels and facts.
 
 Models learn the volatility-standardised log return y = r / (sigma_t x sqrt(h)), where sigma_t
 is the EWMA daily volatility known at the as-of close; predictions are scaled back to log
@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cbi.training.yardsticks import ewma_vol
-
 KEY_COLUMNS = ("trade_date",)
+EWMA_LAMBDA = 0.94  # RiskMetrics daily decay
 
 
 def horizons(targets: pd.DataFrame) -> list[tuple[str, int]]:
@@ -31,6 +30,13 @@ def feature_columns(frame: pd.DataFrame) -> list[str]:
         and pd.api.types.is_numeric_dtype(frame[c])
         and not pd.api.types.is_bool_dtype(frame[c])
     ]
+
+
+def ewma_vol(daily_log_returns: pd.Series, lam: float = EWMA_LAMBDA) -> pd.Series:
+    """EWMA daily volatility known at each date's close (uses that day's return, none later)."""
+    squared = daily_log_returns.fillna(0.0) ** 2
+    variance = squared.ewm(alpha=1.0 - lam, adjust=False, min_periods=20).mean()
+    return np.sqrt(variance)
 
 
 def daily_sigma(core: pd.DataFrame) -> pd.DataFrame:
@@ -71,3 +77,17 @@ def join_features(rows: pd.DataFrame, *blocks: pd.DataFrame) -> tuple[pd.DataFra
         names.extend(new)
     panel[names] = panel[names].astype("float64")
     return panel, names
+
+
+def realised(targets: pd.DataFrame) -> pd.DataFrame:
+    """as_of_date, horizon, close, actual (cents/lb), target_date, target_log_return."""
+    frame = targets.rename(
+        columns={
+            "trade_date": "as_of_date",
+            "close_cents_per_lb": "close",
+            "target_close_cents_per_lb": "actual",
+        }
+    )[["as_of_date", "horizon", "target_date", "close", "actual", "target_log_return"]].copy()
+    frame["as_of_date"] = pd.to_datetime(frame["as_of_date"])
+    frame["target_date"] = pd.to_datetime(frame["target_date"])
+    return frame

@@ -1,49 +1,135 @@
-"""Conformal band calibration and the L2 ensemble, both from past walk-forward errors only.
+"""L2: the members' conformal bands, their evidence weights and the ensemble, in cents/lb.
 
-At an as-of date d, a member's "past" is its predictions whose target date is on or before d
-(the outcome was public), selected with that mask, never by row position: a prefix of rows in
-as-of order holds only known outcomes only while target dates increase with as-of dates.
+`assemble_backtest` is the whole level, step by step: the band scale of each as-of date
+(`band_scales`), each member's conformal band from its own past errors (`calibrated_members`,
+`calibrate`), the members' evidence weights and their weighted average (`combine`), the
+ensemble's optional last band (`calibrated_ensemble`), and the table in cents/lb
+(`priced_backtest`). Everything is learnt from past walk-forward errors only: a row's past is
+selected by target date (`cbi.training.evidence.past_rows`), never by row position.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 
-from cbi.training import QUANTILE_COLUMNS, QUANTILES
-from cbi.training.metrics import pinball
+from cbi.training import QUANTILE_COLUMNS
+from cbi.training.data import daily_sigma, horizons, realised
+from cbi.training.evidence import (
+    evidence_weight,
+    evidence_window,
+    past_rows,
+    relative_past_loss,
+    row_losses,
+    track_record,
+    weight_window,
+)
+from cbi.training.members.yardsticks import YARDSTICKS
+from cbi.training.profiles import Profile, WalkForwardPlan
+from cbi.training.tables import PREDICTION_COLUMNS
 
-YARDSTICKS = ("rw_empirical", "rw_vol")
+KEYS = ["as_of_date", "horizon"]
 
 
-def evidence_window(base: int, horizon_days: int, independent_outcomes: int) -> int:
-    """Trailing rows to score or calibrate on: at least `independent_outcomes` h-day outcomes.
+def assemble_backtest(
+    l0: pd.DataFrame,
+    members: pd.DataFrame,
+    meta: pd.DataFrame,
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    plan: WalkForwardPlan,
+) -> pd.DataFrame:
+    """Every member's walk-forward predictions plus the L2 ensemble, in cents/lb.
 
-    Daily rows of an h-day horizon overlap, so a window of n rows holds about n / h
-    independent outcomes; a one-year window is ~2 of them at 6 months, too few to rank members
-    or to place a 10 % conformal quantile. The window grows to independent_outcomes x h rows.
+    Model members (baselines, time-series, L1), and the yardsticks with
+    `profile.calibrate_yardsticks`, get conformal bands from their own past errors (scaled by
+    the as-of volatility with `profile.band_scale` "volatility") before L2 averages their
+    quantiles with `profile.member_weighting`. With
+    `profile.ensemble_band` the ensemble gets a last conformal band from its own past errors;
+    without it its band is the weighted average of its members'. Every window (member bands,
+    L2 scores, ensemble band) holds at least `profile.independent_outcomes` non-overlapping
+    h-day outcomes, since a one-year window holds only ~2 of them at 6 months. A band is only
+    recalibrated once max(min_history, 2 x horizon days) past errors are known. L0 buckets are
+    reported but only enter the ensemble through L1. Rows are limited to as-of dates in
+    [plan.start, plan.end]; earlier yardstick rows still feed the past losses. The yardsticks'
+    rows keep their own bands (they are the benchmark). `l2_weight` is each member's share of
+    the ensemble on that date (a yardstick's with its calibrated band when
+    `profile.calibrate_yardsticks`; null for L0 buckets and the ensemble).
     """
-    return max(base, independent_outcomes * horizon_days)
+    days = dict(horizons(targets))
+    profile = plan.profile
+    facts = band_scales(realised(targets), core, days, profile.band_scale)
+    windows = {h: weight_window(profile, d) for h, d in days.items()}
+    pool = calibrated_members(members, meta, facts, days, windows, profile)
+    ensemble, weights = combine(pool, windows, profile.min_history, days, profile.member_weighting)
+    if profile.ensemble_band:
+        ensemble = calibrated_ensemble(ensemble, facts, days, profile)
+    columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
+    # the yardsticks are published with their own bands: they are the benchmark
+    yardsticks = members[members["member"].isin(YARDSTICKS)]
+    yardsticks = yardsticks.assign(as_of_date=pd.to_datetime(yardsticks["as_of_date"]))
+    models = pool[~pool["member"].isin(YARDSTICKS)]
+    everything = pd.concat(
+        [models[columns], yardsticks[columns], bucket_members(l0)[columns], ensemble[columns]],
+        ignore_index=True,
+    )
+    lo = pd.Timestamp(plan.start)
+    hi = pd.Timestamp(plan.end) if plan.end else everything["as_of_date"].max()
+    everything = everything[everything["as_of_date"].between(lo, hi)]
+    weights = weights[weights["as_of_date"].between(lo, hi)]
+    return priced_backtest(everything, weights, pool["member"].unique(), targets)
 
 
-def track_record(min_history: int, horizon_days: int) -> int:
-    """Realised predictions a member needs before it is weighted or its band recalibrated.
+BAND_SCALES = ("volatility", "volatility_floor", "none")
 
-    At least `min_history`, and at least two horizons' worth, so an h-day member is judged on
-    more than one overlapping stretch of outcomes.
-    """
-    return max(min_history, 2 * horizon_days)
+# Trailing trade dates whose median volatility floors the "volatility_floor" scale (3 years).
+VOLATILITY_FLOOR_DAYS = 756
 
 
-def _past_rows(frame: pd.DataFrame) -> Iterator[np.ndarray]:
-    """For each row, the positions (in `frame`'s order) of the rows of the same series whose
-    outcome was public by its as-of date: target_date <= as_of_date (an unknown target never)."""
-    targets = frame["target_date"].to_numpy(dtype="datetime64[ns]")
-    known = ~np.isnat(targets)
-    for as_of in frame["as_of_date"].to_numpy(dtype="datetime64[ns]"):
-        yield np.flatnonzero(known & (targets <= as_of))
+def band_scales(
+    facts: pd.DataFrame, core: pd.DataFrame, days: dict[str, int], band_scale: str
+) -> pd.DataFrame:
+    """`facts` with `scale`, what conformity scores are divided by: the EWMA daily volatility
+    at the as-of close x sqrt(h) ("volatility"); the same with the volatility floored at its
+    median over the trailing VOLATILITY_FLOOR_DAYS, so a calm spell does not shrink the band
+    below the usual ("volatility_floor"); or 1 ("none")."""
+    if band_scale not in BAND_SCALES:
+        raise ValueError(f"unknown band_scale {band_scale!r}; use one of {BAND_SCALES}")
+    if band_scale == "none":
+        return facts.assign(scale=1.0)
+    sigma = daily_sigma(core).rename(columns={"trade_date": "as_of_date"})
+    if band_scale == "volatility_floor":
+        usual = sigma["sigma_daily"].rolling(VOLATILITY_FLOOR_DAYS, min_periods=252).median()
+        sigma["sigma_daily"] = np.fmax(sigma["sigma_daily"], usual)
+    out = facts.merge(sigma, on="as_of_date", how="left")
+    out["scale"] = out["sigma_daily"] * np.sqrt(out["horizon"].map(days).astype(float))
+    return out.drop(columns=["sigma_daily"])
+
+
+def calibrated_members(
+    members: pd.DataFrame,
+    meta: pd.DataFrame,
+    facts: pd.DataFrame,
+    days: dict[str, int],
+    windows: dict[str, int],
+    profile: Profile,
+) -> pd.DataFrame:
+    """The L2 pool: model members (and L1) with conformal bands, yardsticks with them only if
+    `profile.calibrate_yardsticks`.
+
+    `facts`: realised outcomes with the band `scale` of each as-of date (`band_scales`)."""
+    pool = pd.concat([members, meta[[*PREDICTION_COLUMNS, *QUANTILE_COLUMNS]]], ignore_index=True)
+    pool["as_of_date"] = pd.to_datetime(pool["as_of_date"])
+    pool["target_date"] = pd.to_datetime(pool["target_date"])
+    pool = pool.merge(facts[[*KEYS, "target_log_return", "scale"]], on=KEYS, how="left")
+    calibrated = []
+    for (horizon, member), group in pool.groupby(["horizon", "member"], sort=True):
+        if member in YARDSTICKS and not profile.calibrate_yardsticks:
+            calibrated.append(group)
+        else:
+            needed = track_record(profile.min_history, days[str(horizon)])
+            calibrated.append(calibrate(group, windows[str(horizon)], needed))
+    return pd.concat(calibrated, ignore_index=True)
 
 
 def calibrate(
@@ -62,7 +148,7 @@ def calibrate(
     scale = frame["scale"].to_numpy(dtype=float)
     scores = np.maximum(frame["p10"].to_numpy() - y, y - frame["p90"].to_numpy()) / scale
     adjust = np.zeros(len(frame))
-    for i, rows in enumerate(_past_rows(frame)):
+    for i, rows in enumerate(past_rows(frame)):
         past = scores[rows[-window:]]
         past = past[~np.isnan(past)]
         if len(past) >= min_history and not np.isnan(scale[i]):
@@ -72,67 +158,6 @@ def calibrate(
     out["p10"] = np.minimum(frame["p10"] - adjust, frame["p50"])
     out["p90"] = np.maximum(frame["p90"] + adjust, frame["p50"])
     return out
-
-
-def row_losses(frame: pd.DataFrame) -> np.ndarray:
-    """Mean pinball over P10/P50/P90 of each row against its realised log return (NaN: unknown)."""
-    y = frame["target_log_return"].to_numpy()
-    return np.mean(
-        [
-            pinball(y, frame[c].to_numpy(), q)
-            for c, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True)
-        ],
-        axis=0,
-    )
-
-
-def relative_past_loss(
-    frame: pd.DataFrame, reference: pd.Series, window: int, min_history: int
-) -> pd.DataFrame:
-    """Per date: a member's trailing realised loss divided by the yardsticks' on the same dates.
-
-    Comparing on the same as-of dates keeps a member that only exists for a calm year from
-    looking better than a yardstick scored over three turbulent ones. Below 1 = beat them.
-    Returns columns `ratio` (NaN below `min_history` scored rows) and `n` (rows scored), on the
-    index of `frame` sorted by as_of_date.
-    """
-    frame = frame.sort_values("as_of_date")
-    losses = row_losses(frame)
-    ref = reference.reindex(frame["as_of_date"]).to_numpy()
-    ratio = np.full(len(frame), np.nan)
-    scored = np.zeros(len(frame))
-    for i, rows in enumerate(_past_rows(frame)):
-        rows = rows[-window:]
-        ratio[i], scored[i] = loss_ratio(losses[rows], ref[rows], min_history)
-    return pd.DataFrame({"ratio": ratio, "n": scored}, index=frame.index)
-
-
-def loss_ratio(mine: np.ndarray, theirs: np.ndarray, min_history: int) -> tuple[float, int]:
-    """(sum of `mine` / sum of `theirs`, rows summed) over the rows where both losses are known.
-
-    The rows must be the same outcomes scored for both, so the ratio compares like with like.
-    Below `min_history` such rows (or with a zero reference) the ratio is NaN and the count 0.
-    """
-    usable = ~np.isnan(mine) & ~np.isnan(theirs)
-    n = int(usable.sum())
-    if n >= min_history and theirs[usable].sum() > 0:
-        return float(mine[usable].sum() / theirs[usable].sum()), n
-    return np.nan, 0
-
-
-def evidence_weight(past_loss: np.ndarray, outcomes: np.ndarray, best: np.ndarray) -> np.ndarray:
-    """Unnormalised weight exp(-outcomes x (past_loss - best)); 0 where past_loss is NaN.
-
-    `past_loss`: relative past loss (`loss_ratio`) of a candidate; `best`: the lowest one among
-    the candidates it competes with; `outcomes`: the number of independent outcomes behind the
-    score (scored rows / horizon days, as daily h-day outcomes overlap). The loss gap is in units
-    of the reference loss, like a log-likelihood ratio per outcome when the pinball loss is read
-    as an asymmetric-Laplace likelihood, so thin evidence (few outcomes, small gaps) keeps the
-    weights near equal and only a gap sustained over many outcomes concentrates them: there is
-    no temperature to tune. Used by L2 across members and by L1 across buckets.
-    """
-    gap = np.asarray(past_loss, dtype=float) - np.asarray(best, dtype=float)
-    return np.nan_to_num(np.exp(-np.asarray(outcomes, dtype=float) * gap), nan=0.0)
 
 
 def combine(
@@ -170,10 +195,10 @@ def scored_members(
     scored = []
     for (horizon, _), group in members.groupby(["horizon", "member"], sort=True):
         group = group.sort_values("as_of_date").copy()
-        days = horizon_days.get(horizon, 1)
+        days = horizon_days.get(str(horizon), 1)
         needed = track_record(min_history, days)
-        ref = reference.loc[horizon] if horizon in reference.index else pd.Series(dtype=float)
-        past = relative_past_loss(group, ref, windows[horizon], needed)
+        ref = reference.loc[str(horizon)] if horizon in reference.index else pd.Series(dtype=float)
+        past = relative_past_loss(group, ref, windows[str(horizon)], needed)
         group["past_loss"] = past["ratio"].to_numpy()
         group["outcomes"] = past["n"].to_numpy() / max(days, 1)
         scored.append(group)
@@ -191,27 +216,25 @@ def member_weights(frame: pd.DataFrame, weighting: str = "evidence") -> pd.Serie
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"unknown member weighting {weighting!r}; use one of {WEIGHTINGS}")
-    keys = ["as_of_date", "horizon"]
-    out = frame[[*keys, "member"]].copy()
+    out = frame[[*KEYS, "member"]].copy()
     if weighting == "evidence":
-        best = frame.groupby(keys)["past_loss"].transform("min")
+        best = frame.groupby(KEYS)["past_loss"].transform("min")
         out["weight"] = evidence_weight(frame["past_loss"], frame["outcomes"], best)
     elif weighting == "equal":
         out["weight"] = frame["past_loss"].notna().astype(float)
     else:
         out["weight"] = 0.0
-    no_weight = out.groupby(keys)["weight"].transform("sum") == 0
+    no_weight = out.groupby(KEYS)["weight"].transform("sum") == 0
     out.loc[no_weight & out["member"].isin(YARDSTICKS), "weight"] = 1.0
-    return out["weight"] / out.groupby(keys)["weight"].transform("sum")
+    return out["weight"] / out.groupby(KEYS)["weight"].transform("sum")
 
 
 def weighted_ensemble(frame: pd.DataFrame) -> pd.DataFrame:
     """Per date and horizon: the weighted member quantiles, re-sorted so they stay ordered."""
-    keys = ["as_of_date", "horizon"]
-    weighted = frame[keys].copy()
+    weighted = frame[KEYS].copy()
     for column in QUANTILE_COLUMNS:
         weighted[column] = frame[column] * frame["weight"]
-    ensemble = weighted.groupby(keys, as_index=False)[list(QUANTILE_COLUMNS)].sum()
+    ensemble = weighted.groupby(KEYS, as_index=False)[list(QUANTILE_COLUMNS)].sum()
     ensemble[list(QUANTILE_COLUMNS)] = np.sort(ensemble[list(QUANTILE_COLUMNS)].to_numpy(), axis=1)
     ensemble["member"] = "ensemble"
     return ensemble
@@ -223,3 +246,59 @@ def weights_table(frame: pd.DataFrame) -> pd.DataFrame:
         frame["weight"] > 0, ["as_of_date", "horizon", "member", "weight", "past_loss"]
     ]
     return weights.reset_index(drop=True)
+
+
+def calibrated_ensemble(
+    ensemble: pd.DataFrame, facts: pd.DataFrame, days: dict[str, int], profile: Profile
+) -> pd.DataFrame:
+    """The L2 ensemble with a last conformal band from its own past errors, per horizon."""
+    ensemble = ensemble.merge(
+        facts[[*KEYS, "target_log_return", "target_date", "scale"]], on=KEYS, how="left"
+    )
+    return pd.concat(
+        [
+            calibrate(
+                group,
+                evidence_window(
+                    profile.ensemble_calibration_window,
+                    days[str(horizon)],
+                    profile.independent_outcomes,
+                ),
+                track_record(profile.min_history, days[str(horizon)]),
+            )
+            for horizon, group in ensemble.groupby("horizon", sort=True)
+        ],
+        ignore_index=True,
+    )
+
+
+def bucket_members(l0: pd.DataFrame) -> pd.DataFrame:
+    """L0 rows named as members (bucket_<name>), reported beside the pool."""
+    buckets = l0.assign(member="bucket_" + l0["bucket"])
+    buckets["as_of_date"] = pd.to_datetime(buckets["as_of_date"])
+    return buckets
+
+
+def priced_backtest(
+    rows: pd.DataFrame, weights: pd.DataFrame, pool: np.ndarray, targets: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows in cents/lb with target date, actual, close and L2 weight (0 for unweighted pool)."""
+    prices = to_prices(rows, targets)
+    prices = prices.merge(realised(targets)[[*KEYS, "target_date"]], on=KEYS)
+    prices = prices.merge(
+        weights[[*KEYS, "member", "weight"]], on=[*KEYS, "member"], how="left"
+    ).rename(columns={"weight": "l2_weight"})
+    in_pool = prices["member"].isin(pool)
+    prices.loc[in_pool, "l2_weight"] = prices.loc[in_pool, "l2_weight"].fillna(0.0)
+    ordered_columns = ["as_of_date", "horizon", "target_date", "member", *QUANTILE_COLUMNS]
+    prices = prices[[*ordered_columns, "actual", "close", "l2_weight"]]
+    return prices.sort_values(["member", "horizon", "as_of_date"]).reset_index(drop=True)
+
+
+def to_prices(preds: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Log-return quantiles -> cents/lb, joined to today's close and the realised price."""
+    facts = realised(targets).drop(columns=["target_date"])
+    frame = preds.drop(columns=["target_date"], errors="ignore").merge(facts, on=KEYS, how="inner")
+    for column in QUANTILE_COLUMNS:
+        frame[column] = frame["close"] * np.exp(frame[column])
+    return frame

@@ -34,7 +34,7 @@ def latest_forecast(
     meta_weight = meta_l1.set_index("horizon")["l2_weight"].to_dict()
     meta_today = meta[pd.to_datetime(meta["as_of_date"]) == as_of].set_index("horizon")
     views = on_date[on_date["member"].str.startswith("bucket_")]
-    rows = []
+    rows: list[dict[str, object]] = []
     for horizon, days in horizons(targets):
         if horizon not in today.index:
             continue
@@ -74,17 +74,18 @@ def contributions_cents(
     """Each bucket's push on the ensemble P50 (cents/lb): L2 weight x L1 contribution x close."""
     if horizon not in meta_today.index or weight <= 0:
         return {}
-    contributions = {}
-    for column in [c for c in meta_today.columns if c.startswith("contrib_")]:
-        value = meta_today.loc[horizon, column]
+    columns = [c for c in meta_today.columns if c.startswith("contrib_")]
+    contributions: dict[str, float] = {}
+    for column, value in meta_today[columns].astype(float).loc[horizon].items():
         if pd.notna(value):
-            contributions[column.removeprefix("contrib_")] = round(weight * float(value) * close, 4)
+            push = weight * float(value) * close
+            contributions[str(column).removeprefix("contrib_")] = round(push, 4)
     return contributions
 
 
 def views_cents(views: pd.DataFrame) -> dict[str, float]:
     """Each L0 bucket's own P50 minus today's close (cents/lb)."""
     return {
-        view.member.removeprefix("bucket_"): round(float(view.p50 - view.close), 4)
-        for view in views.itertuples()
+        str(member).removeprefix("bucket_"): round(float(p50) - float(close), 4)
+        for member, p50, close in views[["member", "p50", "close"]].itertuples(index=False)
     }

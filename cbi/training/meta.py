@@ -4,11 +4,11 @@ At each refit cutoff (the L0 folds), per horizon, L1 learns from the L0 out-of-f
 outcome was known by the cutoff (target date <= cutoff), over the same trailing evidence window
 as L2. The regime feature is the EWMA daily volatility at the as-of close; the low/high
 boundary is the median of that volatility over those training rows. Within each regime every
-bucket gets the L2 evidence weight (`cbi.training.ensemble.evidence_weight`) from its pinball
-loss relative to the mean bucket's on the same rows: with thin evidence the weights stay equal,
-which is the plain bucket average, and only a gap sustained over many independent outcomes
-concentrates them on the better buckets. Rows after the cutoff, up to the next one, are
-predicted with the weights of their own regime.
+bucket gets the evidence weight L2 also uses (`cbi.training.evidence.evidence_weight`) from
+its pinball loss relative to the mean bucket's on the same rows: with thin evidence the
+weights stay equal, which is the plain bucket average, and only a gap sustained over many
+independent outcomes concentrates them on the better buckets. Rows after the cutoff, up to
+the next one, are predicted with the weights of their own regime.
 
 Why not a fitted regression: a linear quantile regression on the bucket views, refitted yearly
 on a few hundred overlapping out-of-fold rows, was worse than the random walk at every horizon
@@ -26,14 +26,63 @@ import numpy as np
 import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, SEED
-from cbi.training.ensemble import evidence_weight, loss_ratio, row_losses
+from cbi.training.data import daily_sigma, horizons, realised
+from cbi.training.evidence import (
+    evidence_weight,
+    loss_ratio,
+    row_losses,
+    track_record,
+    weight_window,
+)
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.registry import FitRecord, fit_or_load, fit_record, rows_hash
 from cbi.training.splitter import Fold
+from cbi.training.tables import PREDICTION_COLUMNS
 
 REGIMES = 2  # low / high volatility, split at the training rows' median
 WEIGHTS_FILE = "l1_weights.json"
 # What an L1 fit learns from, per L0 row (hashed in as-of date and bucket order for its id).
 TRAIN_COLUMNS = ["as_of_date", "target_date", "bucket", *QUANTILE_COLUMNS, "target_log_return"]
+
+
+def meta_predictions(
+    l0: pd.DataFrame,
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    plan: WalkForwardPlan,
+) -> pd.DataFrame:
+    """L1 for every horizon: `regime_weighted_l1` on the L0 rows joined to their outcomes.
+
+    Refits at the L0 cutoffs (`plan.folds`) on L0 rows whose target is known by the cutoff,
+    over the L2 evidence window; each fit is in the model registry. Returns
+    PREDICTION_COLUMNS, regime, p10/p50/p90 and contrib_<bucket> (weight x bucket P50, adding
+    up to the L1 P50), log returns, for as-of dates in [plan.start, plan.end].
+    """
+    sigma = daily_sigma(core)
+    profile, folds = plan.profile, plan.folds(targets["trade_date"])
+    facts = realised(targets)[["as_of_date", "horizon", "target_log_return"]]
+    rows = l0.assign(as_of_date=pd.to_datetime(l0["as_of_date"])).merge(
+        facts, on=["as_of_date", "horizon"], how="left"
+    )
+    out = []
+    for horizon, days in horizons(targets):
+        preds = regime_weighted_l1(
+            rows[rows["horizon"] == horizon],
+            sigma,
+            folds,
+            horizon=horizon,
+            horizon_days=days,
+            window=weight_window(profile, days),
+            min_history=track_record(profile.min_history, days),
+            profile=profile.name,
+            regimes=profile.l1_regimes,
+        )
+        preds["horizon"] = horizon
+        preds["member"] = "meta_l1"
+        out.append(preds)
+    meta = pd.concat(out, ignore_index=True)
+    contrib = sorted(c for c in meta.columns if c.startswith("contrib_"))
+    return meta[[*PREDICTION_COLUMNS, "regime", *QUANTILE_COLUMNS, *contrib]]
 
 
 def regime_boundaries(sigma: np.ndarray, regimes: int = REGIMES) -> np.ndarray:
@@ -134,19 +183,10 @@ def regime_weighted_l1(
         if ahead.empty:
             continue
         train = known_rows(frame, fold, window)
-        fit_id = None
-        if train.empty:
-            boundaries, weights = fit_regimes(train, buckets, horizon_days, min_history, regimes)
-        else:
-            record = l1_record(train, fold, buckets, horizon, window, min_history, profile, regimes)
-            boundaries, weights = fit_or_load(
-                record,
-                lambda folder, t=train: save_weights(
-                    folder, *fit_regimes(t, buckets, horizon_days, min_history, regimes)
-                ),
-                load_weights,
-            )
-            fit_id = record.fit_id
+        record = l1_record(train, fold, buckets, horizon, window, min_history, profile, regimes)
+        boundaries, weights, fit_id = fold_weights(
+            train, record, buckets, horizon_days, min_history, regimes
+        )
         out.extend(predict_regimes(ahead, boundaries, weights, fold, fit_id))
     return l1_table(out, buckets)
 
@@ -187,6 +227,31 @@ def fit_regimes(
     return boundaries, weights
 
 
+def fold_weights(
+    train: pd.DataFrame,
+    record: FitRecord | None,
+    buckets: list[str],
+    horizon_days: int,
+    min_history: int,
+    regimes: int,
+) -> tuple[np.ndarray, dict[int, dict[str, float]], str | None]:
+    """One fold's volatility boundaries, regime weights and the fit_id behind them.
+
+    Learnt from the fold's known rows, or read back when `record`'s fit was saved by an
+    earlier run; with no known row yet (no record) the weights are equal and there is no fit.
+    """
+    if record is None:
+        return (*fit_regimes(train, buckets, horizon_days, min_history, regimes), None)
+
+    def learn(folder: Path) -> Regimes:
+        return save_weights(
+            folder, *fit_regimes(train, buckets, horizon_days, min_history, regimes)
+        )
+
+    boundaries, weights = fit_or_load(record, learn, load_weights)
+    return boundaries, weights, record.fit_id
+
+
 def predict_regimes(
     ahead: pd.DataFrame,
     boundaries: np.ndarray,
@@ -197,7 +262,8 @@ def predict_regimes(
     """The fold's predicted rows, each as-of date weighted with its own regime's weights."""
     ahead = ahead.assign(regime=regime_of(ahead["sigma_daily"].to_numpy(dtype=float), boundaries))
     out = []
-    for regime, rows in ahead.groupby("regime"):
+    for regime in np.unique(ahead["regime"]):
+        rows = ahead[ahead["regime"] == regime]
         preds = weighted_rows(rows, weights[int(regime)])
         preds["regime"] = int(regime)
         preds["fold"] = fold.fold
@@ -226,8 +292,13 @@ def l1_record(
     min_history: int,
     profile: str,
     regimes: int = REGIMES,
-) -> FitRecord:
-    """The registry record of one L1 fit: its features are the volatility and bucket views."""
+) -> FitRecord | None:
+    """The registry record of one L1 fit: its features are the volatility and bucket views.
+
+    None without a known row: nothing is learnt, so there is no fit.
+    """
+    if train.empty:
+        return None
     return fit_record(
         level="L1",
         member="meta_l1",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from cbi.training import QUANTILE_COLUMNS, QUANTILES, SEED
 
@@ -15,7 +16,7 @@ from cbi.training import QUANTILE_COLUMNS, QUANTILES, SEED
 MIN_BLOCKS = 10
 
 
-def pinball(actual: np.ndarray, predicted: np.ndarray, tau: float) -> np.ndarray:
+def pinball(actual: ArrayLike, predicted: ArrayLike, tau: float) -> np.ndarray:
     """Pinball (quantile) loss of one quantile level, element-wise."""
     diff = np.asarray(actual, dtype=float) - np.asarray(predicted, dtype=float)
     return np.maximum(tau * diff, (tau - 1.0) * diff)

@@ -44,7 +44,7 @@ class Profile:
     foundation_models: tuple[str, ...] = ()
     # Trailing realised predictions used to weight (L2) and calibrate members: at least
     # weight_window rows and at least independent_outcomes non-overlapping h-day outcomes
-    # (see `cbi.training.ensemble.evidence_window`).
+    # (see `cbi.training.evidence.evidence_window`).
     weight_window: int = 252
     min_history: int = 40
     independent_outcomes: int = 20
@@ -62,7 +62,7 @@ class Profile:
     # calibrate_yardsticks: the random walks enter L2 with conformal bands too; they are
     # published and scored with their own bands either way (they are the benchmark).
     calibrate_yardsticks: bool = True
-    # member_weighting: "evidence" (`ensemble.evidence_weight`), "equal" (every member with a
+    # member_weighting: "evidence" (`evidence.evidence_weight`), "equal" (every member with a
     # track record), or "yardsticks" (the random walks alone).
     member_weighting: str = "evidence"
     # ensemble_band: give the weighted ensemble a last conformal band from its own past errors

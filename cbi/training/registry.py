@@ -210,7 +210,7 @@ def fit_or_load(
     """
     folder = model_folder(record)
     earlier = _saved_record(record) if load is not None else None
-    if earlier is not None:
+    if earlier is not None and load is not None:
         try:
             model = load(folder)
         except Exception as exc:  # a damaged artifact is refitted, never fatal
@@ -243,7 +243,7 @@ def predict_reusing_fits(
     earlier = _saved_record(record) if load is not None else None
     saved = _saved_predictions(folder) if earlier is not None else None
     todo = ~keys.isin(saved.index).to_numpy() if saved is not None else np.ones(len(keys), bool)
-    if earlier is not None and not todo.any():
+    if saved is not None and earlier is not None and not todo.any():
         _mark_reused(record, earlier)
         return saved.loc[keys.to_numpy()].reset_index(drop=True)
     model = fit_or_load(record, fit, load)

@@ -49,8 +49,8 @@ def make_folds(
     end_ts = min(pd.Timestamp(end), last) if end is not None else last
     boundaries = pd.date_range(pd.Timestamp(start), end_ts, freq=cadence)
     if len(boundaries) == 0 or boundaries[0] > pd.Timestamp(start):
-        boundaries = pd.DatetimeIndex([pd.Timestamp(start)]).append(boundaries)
-    cutoffs = []
+        boundaries = pd.DatetimeIndex(pd.DatetimeIndex([pd.Timestamp(start)]).append(boundaries))
+    cutoffs: list[pd.Timestamp] = []
     for boundary in boundaries:
         before = dates[dates < boundary]
         if len(before) and (not cutoffs or before[-1] > cutoffs[-1]):

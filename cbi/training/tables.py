@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+# The keys of every walk-forward prediction row of the members, L1 and L2 (fit_id: None for
+# the yardsticks, which fit nothing).
+PREDICTION_COLUMNS = (
+    "as_of_date",
+    "target_date",
+    "horizon",
+    "member",
+    "fold",
+    "cutoff",
+    "fit_id",
+)
 DATE_COLUMNS = (
     "as_of_date",
     "target_date",

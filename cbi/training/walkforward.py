@@ -1,7 +1,9 @@
 """Run any quantile learner through the purged walk-forward and collect predictions + registry.
 
-A fold whose training rows, features and settings match a fit saved by an earlier run reuses
-it (`cbi.training.registry.predict_reusing_fits`): only as-of dates that fit has not predicted
+`walk_forward` runs one learner on one horizon's panel; `walk_forward_members` runs a list of
+`Member`s (the L0 bucket specialists, the GBM baselines) over every horizon. A fold whose
+training rows, features and settings match a fit saved by an earlier run reuses it
+(`cbi.training.registry.predict_reusing_fits`): only as-of dates that fit has not predicted
 before are predicted, and nothing is refitted.
 """
 
@@ -9,14 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
-from cbi.training import QUANTILE_COLUMNS
-from cbi.training.learners import Predict
+from cbi.training import QUANTILE_COLUMNS, SEED
+from cbi.training.data import daily_sigma, horizon_rows, horizons, join_features
+from cbi.training.profiles import WalkForwardPlan
 from cbi.training.registry import FitRecord, fit_record, predict_reusing_fits, row_keys, rows_hash
 from cbi.training.splitter import Fold, predict_mask, time_ordered_tuning_split, train_mask
 
@@ -26,6 +31,8 @@ MIN_TRAIN_ROWS = 250
 
 PREDICTION_KEYS = ("as_of_date", "target_date", "fold", "cutoff", "fit_id")
 
+# A fitted learner: feature rows -> standardised p10, p50, p90 (one row each).
+Predict = Callable[[pd.DataFrame], np.ndarray]
 # fit(fit rows, tuning rows, features, folder) -> predict; saves its model in the folder.
 Fitter = Callable[[pd.DataFrame, pd.DataFrame, list[str], Path], Predict]
 # load(features, folder) -> predict, from what the fitter saved there.
@@ -141,3 +148,52 @@ def fold_predictions(
         if name.startswith("contrib_"):
             frame[name] = outputs[name].to_numpy() * scale[:, 0]
     return frame
+
+
+@dataclass(frozen=True)
+class Member:
+    """One walk-forward member: registry level and name, extra feature blocks, learner (fit
+    and load)."""
+
+    level: str
+    name: str
+    blocks: tuple[pd.DataFrame, ...]
+    fitter: Fitter
+    loader: Loader
+    hyperparameters: dict[str, Any]
+
+
+def walk_forward_members(
+    members: list[Member],
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    plan: WalkForwardPlan,
+    desc: str,
+) -> list[tuple[Member, str, pd.DataFrame]]:
+    """Each member x horizon through the walk-forward on the core block plus its own blocks.
+
+    Returns (member, horizon, predictions) in member order, shortest horizon first.
+    """
+    sigma = daily_sigma(core)
+    folds = plan.folds(targets["trade_date"])
+    log.info("%s: %d folds, cutoffs %s", desc, len(folds), [str(f.cutoff.date()) for f in folds])
+    jobs = [(m, h) for m in members for h, _ in horizons(targets)]
+    out = []
+    for member, horizon in tqdm(jobs, desc=desc):
+        rows = horizon_rows(targets, horizon, sigma)
+        panel, features = join_features(rows, core, *member.blocks)
+        preds = walk_forward(
+            panel,
+            features,
+            folds,
+            member.fitter,
+            level=member.level,
+            member=member.name,
+            horizon=horizon,
+            hyperparameters=member.hyperparameters,
+            seed=SEED,
+            profile=plan.profile.name,
+            loader=member.loader,
+        )
+        out.append((member, horizon, preds))
+    return out

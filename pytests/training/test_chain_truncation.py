@@ -18,14 +18,12 @@ import pandas as pd
 import pytest
 
 from cbi.training import QUANTILE_COLUMNS
-from cbi.training.pipeline import (
-    assemble_backtest,
-    baseline_predictions,
-    bucket_predictions,
-    meta_predictions,
-    yardstick_predictions,
-)
+from cbi.training.ensemble import assemble_backtest
+from cbi.training.members.baselines import baseline_predictions
+from cbi.training.members.yardsticks import yardstick_predictions
+from cbi.training.meta import meta_predictions
 from cbi.training.profiles import WalkForwardPlan, get_profile
+from cbi.training.specialists import bucket_predictions
 from cbi.training.splitter import Fold
 from common.db import connect_read_only
 

@@ -9,8 +9,14 @@ import pandas as pd
 import pytest
 
 from cbi.training import QUANTILE_COLUMNS
-from cbi.training.ensemble import calibrate, combine, evidence_window
-from cbi.training.pipeline import band_scales, calibrated_ensemble, calibrated_members
+from cbi.training.ensemble import (
+    band_scales,
+    calibrate,
+    calibrated_ensemble,
+    calibrated_members,
+    combine,
+)
+from cbi.training.evidence import evidence_window
 
 MEMBERS = (("rw_vol", 0.0, 0.013), ("rw_empirical", 0.0, 0.03), ("model", 0.01, 0.013))
 
@@ -179,7 +185,7 @@ def test_calibration_uses_only_outcomes_known_at_each_date():
     pd.testing.assert_frame_equal(out.loc[:104, bands], changed.loc[:104, bands])
 
 
-# The backtest assembly of cbi.training.pipeline (assemble_backtest): member bands, L2 weights,
+# The backtest assembly of cbi.training.ensemble (assemble_backtest): member bands, L2 weights,
 # the ensemble and its last band, on a constructed pool of two horizons.
 HORIZON_DAYS = {"1w": 5, "1m": 21}
 ASSEMBLY = SimpleNamespace(

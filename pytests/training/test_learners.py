@@ -6,13 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbi.training.learners import (
-    DIRECT_BUILDERS,
-    fit_autogluon,
-    fit_direct,
-    load_autogluon,
-    load_direct,
-)
+from cbi.training.members.baselines import DIRECT_BUILDERS, fit_direct, load_direct
+from cbi.training.specialists import fit_autogluon, load_autogluon
 from cbi.training.splitter import make_folds, time_ordered_tuning_split
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cbi.training.members.timeseries import ts_predictions
 from cbi.training.profiles import WalkForwardPlan, get_profile
 from cbi.training.registry import read_records
-from cbi.training.timeseries import ts_predictions
 
 
 def constructed_series(days: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbi.training.yardsticks import rw_empirical, rw_vol
+from cbi.training.members.yardsticks import rw_empirical, rw_vol
 
 
 @pytest.mark.parametrize("method", [rw_empirical, rw_vol])

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from cbi.training.pipeline import assemble_backtest
+from cbi.training.ensemble import assemble_backtest
 from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 

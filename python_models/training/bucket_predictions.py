@@ -1,7 +1,8 @@
 """L0: walk-forward AutoGluon quantile specialists, one per covered bucket and horizon."""
 
-from cbi.training.pipeline import bucket_predictions
+from cbi.training.buckets import bucket_frames
 from cbi.training.profiles import WalkForwardPlan
+from cbi.training.specialists import bucket_predictions
 from cbi.training.tables import with_date_columns
 
 
@@ -13,16 +14,19 @@ def model(dbt, session):
         dbt.config.get("backtest_end"),
         dbt.config.get("refit"),
     )
-    buckets = {
-        "crush": dbt.ref("feat_crush_daily").df(),
-        "china": dbt.ref("feat_china_daily").df(),
-        "fx": dbt.ref("feat_fx_daily").df(),
-        "fed": dbt.ref("feat_fed_daily").df(),
-        "tariff": dbt.ref("feat_tariff_daily").df(),
-        "biofuel": dbt.ref("feat_biofuel_daily").df(),
-        "energy": dbt.ref("feat_energy_daily").df(),
-        "volatility": dbt.ref("feat_volatility_daily").df(),
-    }
+    # Every bucket's mart in seed `buckets` order, each named so dbt sees it (cbi.training.buckets).
+    buckets = bucket_frames(
+        (
+            dbt.ref("feat_crush_daily"),
+            dbt.ref("feat_china_daily"),
+            dbt.ref("feat_fx_daily"),
+            dbt.ref("feat_fed_daily"),
+            dbt.ref("feat_tariff_daily"),
+            dbt.ref("feat_biofuel_daily"),
+            dbt.ref("feat_energy_daily"),
+            dbt.ref("feat_volatility_daily"),
+        )
+    )
     return with_date_columns(
         bucket_predictions(
             dbt.ref("zl_targets").df(),

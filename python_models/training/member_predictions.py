@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from cbi.training.pipeline import baseline_predictions, yardstick_predictions
+from cbi.training.buckets import bucket_frames
+from cbi.training.members.baselines import baseline_predictions
+from cbi.training.members.yardsticks import yardstick_predictions
 from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 
@@ -17,16 +19,19 @@ def model(dbt, session):
     )
     targets = dbt.ref("zl_targets").df()
     core = dbt.ref("feat_core_daily").df()
-    buckets = {
-        "crush": dbt.ref("feat_crush_daily").df(),
-        "china": dbt.ref("feat_china_daily").df(),
-        "fx": dbt.ref("feat_fx_daily").df(),
-        "fed": dbt.ref("feat_fed_daily").df(),
-        "tariff": dbt.ref("feat_tariff_daily").df(),
-        "biofuel": dbt.ref("feat_biofuel_daily").df(),
-        "energy": dbt.ref("feat_energy_daily").df(),
-        "volatility": dbt.ref("feat_volatility_daily").df(),
-    }
+    # Every bucket's mart in seed `buckets` order, each named so dbt sees it (cbi.training.buckets).
+    buckets = bucket_frames(
+        (
+            dbt.ref("feat_crush_daily"),
+            dbt.ref("feat_china_daily"),
+            dbt.ref("feat_fx_daily"),
+            dbt.ref("feat_fed_daily"),
+            dbt.ref("feat_tariff_daily"),
+            dbt.ref("feat_biofuel_daily"),
+            dbt.ref("feat_energy_daily"),
+            dbt.ref("feat_volatility_daily"),
+        )
+    )
     coverage = dbt.ref("bucket_coverage").df()
     return with_date_columns(
         pd.concat(

@@ -1,6 +1,6 @@
 """L1: walk-forward volatility-regime weighting of the L0 buckets (see cbi.training.meta)."""
 
-from cbi.training.pipeline import meta_predictions
+from cbi.training.meta import meta_predictions
 from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
 

@@ -1,8 +1,8 @@
 """Time-series member: walk-forward AutoGluon TimeSeriesPredictor with local models only."""
 
+from cbi.training.members.timeseries import ts_predictions
 from cbi.training.profiles import WalkForwardPlan
 from cbi.training.tables import with_date_columns
-from cbi.training.timeseries import ts_predictions
 
 
 def model(dbt, session):

@@ -1,13 +1,13 @@
-"""Quantile learners used inside the walk-forward: AutoGluon tabular and direct GBM baselines.
+"""GBM baselines: direct LightGBM / CatBoost / XGBoost quantile models on every covered
+bucket's features, walk-forward.
 
-Every learner fits on time-ordered rows only: AutoGluon gets an explicit later-in-time tuning
-set, no bagging and no stacking, so it never draws a shuffled validation split. Each saves its
-model in the folder it is given and has a loader, so a later run can reuse the fit.
+One regressor per quantile level, fixed boosting rounds and seed, fitted on the fold's purged
+rows in time order (fit and tuning rows together: nothing is tuned). The models are pickled in
+the folder the registry gives the fit and loaded back by a later run (`cbi.training.registry`).
 """
 
 from __future__ import annotations
 
-import logging
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -16,63 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cbi.training import QUANTILES
+from cbi.training import QUANTILE_COLUMNS, QUANTILES, SEED
+from cbi.training.buckets import covered_buckets
+from cbi.training.profiles import WalkForwardPlan
+from cbi.training.tables import PREDICTION_COLUMNS
+from cbi.training.walkforward import Fitter, Member, Predict, walk_forward_members
 
-log = logging.getLogger(__name__)
-
-Predict = Callable[[pd.DataFrame], np.ndarray]
-
-
-def fit_autogluon(
-    fit: pd.DataFrame,
-    tune: pd.DataFrame,
-    features: list[str],
-    hyperparameters: dict[str, Any],
-    path: Path,
-    seed: int,
-) -> Predict:
-    """AutoGluon TabularPredictor (problem_type='quantile') on y; returns a predict function.
-
-    No time limit: the boosting rounds in `hyperparameters` bound the fit, so a fit on a busy
-    machine is the same model as on an idle one (a binding time limit would stop it earlier).
-    """
-    from autogluon.tabular import TabularPredictor
-
-    predictor = TabularPredictor(
-        label="y",
-        problem_type="quantile",
-        quantile_levels=list(QUANTILES),
-        path=str(path),
-        verbosity=0,
-    ).fit(
-        fit[[*features, "y"]],
-        tuning_data=tune[[*features, "y"]],
-        hyperparameters=hyperparameters,
-        num_bag_folds=0,
-        num_stack_levels=0,
-        fit_weighted_ensemble=False,
-        ag_args_fit={"num_cpus": 2, "seed": seed},
-    )
-    return _autogluon_predict(predictor, features)
-
-
-def load_autogluon(features: list[str], path: Path) -> Predict:
-    """The predict function of a TabularPredictor `fit_autogluon` saved in `path`.
-
-    Read with the loader behind `TabularPredictor.load`, whose checks re-read the metadata of
-    every installed package on each call (~0.2 s, most of a daily run's L0 time): a reused
-    fit's id already pins the AutoGluon and Python versions it was saved with.
-    """
-    from autogluon.tabular import TabularPredictor
-
-    return _autogluon_predict(TabularPredictor._load(str(path)), features)
-
-
-def _autogluon_predict(predictor: Any, features: list[str]) -> Predict:
-    def predict(rows: pd.DataFrame) -> np.ndarray:
-        return predictor.predict(rows[features]).to_numpy(dtype=float)
-
-    return predict
+DIRECT_MODELS_FILE = "quantile_models.pkl"
 
 
 def _lightgbm(q: float, rounds: int, seed: int) -> Any:
@@ -158,9 +108,6 @@ def fit_direct(
     return _direct_predict(models, features)
 
 
-DIRECT_MODELS_FILE = "quantile_models.pkl"
-
-
 def load_direct(features: list[str], path: Path) -> Predict:
     """The predict function of the baseline models `fit_direct` pickled in `path`.
 
@@ -175,3 +122,38 @@ def _direct_predict(models: list[Any], features: list[str]) -> Predict:
         return np.column_stack([m.predict(frame[features]) for m in models])
 
     return predict
+
+
+def direct_fitter(kind: str, rounds: int) -> Fitter:
+    """A direct GBM baseline learner (`fit_direct`), its models pickled in the fit's folder."""
+
+    def fitter(fit: pd.DataFrame, tune: pd.DataFrame, features: list[str], path: Path) -> Predict:
+        return fit_direct(kind, fit, tune, features, rounds, SEED, path)
+
+    return fitter
+
+
+def baseline_predictions(
+    targets: pd.DataFrame,
+    core: pd.DataFrame,
+    buckets: dict[str, pd.DataFrame],
+    coverage: pd.DataFrame,
+    plan: WalkForwardPlan,
+) -> pd.DataFrame:
+    """The profile's baselines on all covered features, every horizon, walk-forward."""
+    blocks = tuple(buckets[b] for b in covered_buckets(coverage, list(buckets)))
+    rounds = plan.profile.baseline_rounds
+    members = [
+        Member(
+            "baseline", kind, blocks, direct_fitter(kind, rounds), load_direct, {"rounds": rounds}
+        )
+        for kind in plan.profile.baselines
+    ]
+    out = []
+    for member, horizon, preds in walk_forward_members(
+        members, targets, core, plan, desc="baselines"
+    ):
+        preds["horizon"] = horizon
+        preds["member"] = member.name
+        out.append(preds[[*PREDICTION_COLUMNS, *QUANTILE_COLUMNS]])
+    return pd.concat(out, ignore_index=True)

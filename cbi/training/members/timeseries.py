@@ -198,7 +198,7 @@ def fit_and_forecast(
         long["step"] = long.groupby("item_id").cumcount() + 1
         long = long[long["step"].isin([days for _, days in pairs])]
         wide = long.pivot(index="item_id", columns="step", values=[str(q) for q in QUANTILES])
-        wide.columns = [f"{q}@{step}" for q, step in wide.columns]
+        wide.columns = wide.columns.map(lambda column: f"{column[0]}@{column[1]}")
         return wide.loc[[str(e) for e in chosen]].reset_index(drop=True)
 
     return predict_reusing_fits(record, index.item_keys(ends), fit, load, forecast)

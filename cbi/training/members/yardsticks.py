@@ -2,7 +2,8 @@
 
 Both work on one horizon's rows of `marts.zl_targets` in trade-date order. The h-day return of
 row i becomes known on its target date, which is row i + h; so shifting the return column by h
-rows gives, at each as-of date, exactly the returns already realised by that date.
+rows gives, at each as-of date, exactly the returns already realised by that date. They are
+the benchmark every other member is scored against (L2 weights, `cbi.record`).
 """
 
 from __future__ import annotations
@@ -11,17 +12,12 @@ import numpy as np
 import pandas as pd
 
 from cbi.training import QUANTILE_COLUMNS, QUANTILES
+from cbi.training.data import daily_sigma, horizon_rows, horizons
+from cbi.training.tables import PREDICTION_COLUMNS
 
 TRAILING_DAYS = 756  # three years of trading days
 MIN_HISTORY_DAYS = 250
-EWMA_LAMBDA = 0.94  # RiskMetrics daily decay
-
-
-def ewma_vol(daily_log_returns: pd.Series, lam: float = EWMA_LAMBDA) -> pd.Series:
-    """EWMA daily volatility known at each date's close (uses that day's return, none later)."""
-    squared = daily_log_returns.fillna(0.0) ** 2
-    variance = squared.ewm(alpha=1.0 - lam, adjust=False, min_periods=20).mean()
-    return np.sqrt(variance)
+YARDSTICKS = ("rw_empirical", "rw_vol")
 
 
 def _realised_by_asof(returns: pd.Series, horizon_days: int) -> pd.Series:
@@ -56,3 +52,31 @@ def rw_vol(rows: pd.DataFrame, horizon_days: int) -> pd.DataFrame:
     for column, q in zip(QUANTILE_COLUMNS, QUANTILES, strict=True):
         out[column] = (rolling.quantile(q) * scale).to_numpy()
     return out
+
+
+METHODS = dict(zip(YARDSTICKS, (rw_empirical, rw_vol), strict=True))
+
+
+def yardstick_predictions(targets: pd.DataFrame, core: pd.DataFrame) -> pd.DataFrame:
+    """RW-empirical and RW-vol for every date with three years of history, every horizon.
+
+    They are re-estimated each day from returns realised by that day's close, so their cutoff
+    is the as-of date itself.
+    """
+    sigma = daily_sigma(core)
+    out = []
+    for horizon, days in horizons(targets):
+        rows = horizon_rows(targets, horizon, sigma)
+        for member, method in METHODS.items():
+            preds = method(rows, days).dropna()
+            preds["target_date"] = (
+                rows.set_index("trade_date").loc[preds["trade_date"], "target_date"].to_numpy()
+            )
+            preds = preds.rename(columns={"trade_date": "as_of_date"})
+            preds["horizon"] = horizon
+            preds["member"] = member
+            preds["fold"] = -1
+            preds["cutoff"] = preds["as_of_date"]
+            preds["fit_id"] = None
+            out.append(preds[[*PREDICTION_COLUMNS, *QUANTILE_COLUMNS]])
+    return pd.concat(out, ignore_index=True)
