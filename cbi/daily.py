@@ -87,6 +87,8 @@ def run_daily(
 
     `sources` limits the ingest step to those extractor commands (default: every one).
     """
+    if sources is not None:
+        _check_names(sources)
     today = today or dt.datetime.now(dt.UTC).date()
     run = Run()
     with run_lock(db_path):
@@ -161,6 +163,16 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
             run.steps.append(f"{extractor.COMMAND} +{rows:,} rows")
     finally:
         con.close()
+
+
+def _check_names(sources: list[str]) -> None:
+    """A name that is no extractor's command is a one-line error before anything runs."""
+    valid = [importlib.import_module(name).COMMAND for name in SOURCES]
+    unknown = [name for name in sources if name not in valid]
+    if unknown:
+        raise UserError(
+            f"daily: unknown source(s) {', '.join(unknown)} in --sources; valid: {', '.join(valid)}"
+        )
 
 
 def _has_credential(extractor: object) -> bool:

@@ -88,3 +88,18 @@ def test_monitoring_events(tmp_path: Path) -> None:
     assert kinds == [("coverage_lost", "fx"), ("forecast_moved", "1m"), ("live_accuracy", "1m:all")]
     moved = next(e for e in run.events if e.kind == "forecast_moved")
     assert "from 50.50 (2025-01-03) to 54.54 (2025-01-04) cents/lb, +8.0 %" in moved.message
+
+
+def test_unknown_source_names_are_one_line_naming_them_and_the_valid_ones(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a dbt that must never run (the names are checked before anything else)
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: pytest.fail("dbt ran"))
+    # WHEN two misspelt names are given with a valid one
+    code = main(["--db", str(tmp_path / "cbi.duckdb"), "daily", "--sources", "fredd,cftcc,eia"])
+    # THEN the run stops in one line naming the unknown names and every valid one
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert code == 1 and "daily ok" not in captured.out
+    assert len(err) == 1 and "fredd, cftcc" in err[0]
+    assert "databento" in err[0] and "farmdoc-daily" in err[0]
