@@ -10,6 +10,7 @@ import sys
 
 from common.errors import UserError
 from common.paths import resolve_db
+from common.redact import redact
 from extractors import SOURCES
 
 log = logging.getLogger("cbi")
@@ -223,13 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        print(f"cbi: error: {exc}", file=sys.stderr)
+        print(f"cbi: error: {redact(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:
         if args.debug:
             raise
         print(
-            f"cbi: unexpected error: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            f"cbi: unexpected error: {type(exc).__name__}: "
+            f"{redact((str(exc).splitlines() or [''])[0])}"
             " (run with --debug for the traceback)",
             file=sys.stderr,
         )

@@ -3,8 +3,9 @@
 Every live source fetches through `fetch`: 429 and 5xx answers are retried with exponential
 backoff (honouring Retry-After) before they become an error; a timeout, a refused connection,
 an HTTP error, or HTML where JSON was expected becomes one ExtractorError line that names the
-source and the URL without its query string, so an API key passed as a parameter is never
-printed or stored in `ops.load_log`.
+source and the URL without its query string. Importing this module installs the redaction of
+every log record (`common.redact`), so urllib3's retry warnings, which print the full URL, show
+no API key or webhook path either.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from common import redact
 from common.errors import ExtractorError, network_errors
 
 log = logging.getLogger(__name__)
+redact.install()
 
 TIMEOUT_S = (10, 120)  # connect, read
 RETRY_STATUSES = (429, 500, 502, 503, 504)
