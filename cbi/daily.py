@@ -5,6 +5,9 @@ Steps, each reported in the summary line:
 1. ingest: every extractor with an `update` (incremental live pull) whose key is set, or whose
    import folder `$CBI_IMPORT_DIR/<source>/` exists; the others are listed as not configured.
    A failed source is reported and the run goes on with what the database already holds.
+   Each source's requests end within `CBI_SOURCE_DEADLINE_S` seconds together (default 300),
+   the whole step within `CBI_DAILY_INGEST_DEADLINE_S` (default 1200); a source not started
+   by then is reported as such.
 2. build: `dbt build` of staging, panel and marts, then the models with dbt var refit
    `when_due` (`--refit`: `always`): cutoffs only at the profile's cadence boundaries, so the
    fits saved by earlier runs are loaded and only the new as-of dates are predicted, unless a
@@ -27,6 +30,7 @@ import importlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +42,7 @@ from cbi.alerts import Event, send_alerts
 from cbi.dbt import run_dbt
 from common.db import connect_read_only, connect_writable
 from common.errors import UserError
+from common.http import DEADLINE_VARIABLE, DEFAULT_DEADLINE_S, deadline, deadline_seconds
 from common.paths import PROJECT_DIR, is_motherduck
 from extractors import SOURCES
 
@@ -45,6 +50,10 @@ log = logging.getLogger(__name__)
 
 IMPORT_DIR_VARIABLE = "CBI_IMPORT_DIR"
 P50_MOVE_VARIABLE = "CBI_P50_MOVE_PCT"
+# The total time of the ingest step, in seconds; each source also has its own deadline
+# (common.http.DEADLINE_VARIABLE, default 5 minutes), cut to what the total leaves.
+INGEST_DEADLINE_VARIABLE = "CBI_DAILY_INGEST_DEADLINE_S"
+DEFAULT_INGEST_DEADLINE_S = 1200.0
 
 STATE_DDL = """
 create schema if not exists ops;
@@ -142,6 +151,9 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
     from extractors.core import connect
 
     import_root = os.environ.get(IMPORT_DIR_VARIABLE)
+    per_source = deadline_seconds(DEADLINE_VARIABLE, DEFAULT_DEADLINE_S)
+    total = deadline_seconds(INGEST_DEADLINE_VARIABLE, DEFAULT_INGEST_DEADLINE_S)
+    end = time.monotonic() + total
     con = connect(db_path, "daily")
     try:
         for module_name in SOURCES:
@@ -149,14 +161,26 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
             if sources is not None and extractor.COMMAND not in sources:
                 continue
             folder = Path(import_root) / extractor.COMMAND if import_root else None
+            left = end - time.monotonic()
+            if left <= 0:
+                run.failed(
+                    f"ingest {extractor.COMMAND}",
+                    f"not started: the ingest step's deadline of {total:g} s "
+                    f"({INGEST_DEADLINE_VARIABLE}) has passed",
+                )
+                continue
+            limit = (per_source, DEADLINE_VARIABLE)
+            if left < per_source:
+                limit = (left, INGEST_DEADLINE_VARIABLE)
             try:
-                if folder is not None and folder.is_dir():
-                    rows = extractor.import_path(con, folder)
-                elif _has_credential(extractor):
-                    rows = extractor.update(con)
-                else:
-                    run.steps.append(f"{extractor.COMMAND} not configured")
-                    continue
+                with deadline(*limit):
+                    if folder is not None and folder.is_dir():
+                        rows = extractor.import_path(con, folder)
+                    elif _has_credential(extractor):
+                        rows = extractor.update(con)
+                    else:
+                        run.steps.append(f"{extractor.COMMAND} not configured")
+                        continue
             except UserError as exc:
                 run.failed(f"ingest {extractor.COMMAND}", str(exc))
                 continue

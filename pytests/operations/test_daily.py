@@ -103,3 +103,71 @@ def test_unknown_source_names_are_one_line_naming_them_and_the_valid_ones(
     assert code == 1 and "daily ok" not in captured.out
     assert len(err) == 1 and "fredd, cftcc" in err[0]
     assert "databento" in err[0] and "farmdoc-daily" in err[0]
+
+
+SLOW_S = 6.0  # the slow server answers (HTTP 503) after this long; retried it took 5 x SLOW_S
+
+
+@pytest.fixture
+def slow_fred(httpserver, monkeypatch: pytest.MonkeyPatch):
+    """FRED's live API on a local server that answers each request after SLOW_S seconds."""
+    import time
+
+    from werkzeug import Response
+
+    def answer(request) -> Response:
+        time.sleep(SLOW_S)
+        return Response("busy", status=503)
+
+    httpserver.expect_request("/fred/series/observations").respond_with_handler(answer)
+    monkeypatch.setenv("CBI_HTTP_BACKOFF", "0")
+    monkeypatch.setenv("FRED_API_KEY", "constructed-key-0123456789")
+    monkeypatch.setenv("FRED_API_URL", httpserver.url_for("/fred"))
+    return httpserver
+
+
+def _eia_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import folder for EIA holding the bundled real weekly price workbook."""
+    from common.paths import SNAPSHOT_DIR
+
+    folder = tmp_path / "imports" / "eia"
+    folder.mkdir(parents=True)
+    for path in (SNAPSHOT_DIR / "eia").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setenv("CBI_IMPORT_DIR", str(tmp_path / "imports"))
+
+
+def test_a_slow_source_stops_at_its_deadline_and_the_others_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_fred
+) -> None:
+    import time
+
+    # GIVEN a FRED server answering after 6 s, a 1.5 s deadline per source, EIA from a folder
+    _eia_folder(tmp_path, monkeypatch)
+    monkeypatch.setenv("CBI_SOURCE_DEADLINE_S", "1.5")
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    started = time.monotonic()
+    # WHEN the daily run ingests FRED then EIA
+    run = run_daily(tmp_path / "cbi.duckdb", sources=["fred", "eia"], today=TODAY)
+    # THEN FRED stopped at about its deadline with one line, and EIA landed after it
+    assert time.monotonic() - started < 1.5 + SLOW_S / 2
+    fred_failures = [f for f in run.failures if f.startswith("ingest fred")]
+    assert len(fred_failures) == 1 and "\n" not in fred_failures[0]
+    assert "deadline" in fred_failures[0] and "CBI_SOURCE_DEADLINE_S" in fred_failures[0]
+    assert any(step.startswith("eia +") for step in run.steps), run.steps
+
+
+def test_the_ingest_step_has_a_total_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_fred
+) -> None:
+    # GIVEN the same slow FRED, and a total ingest deadline shorter than a source's
+    _eia_folder(tmp_path, monkeypatch)
+    monkeypatch.setenv("CBI_DAILY_INGEST_DEADLINE_S", "1")
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    # WHEN the daily run ingests FRED then EIA
+    run = run_daily(tmp_path / "cbi.duckdb", sources=["fred", "eia"], today=TODAY)
+    # THEN FRED was stopped at the total, and EIA was not started (said in one line)
+    failures = {f.split(":", 1)[0]: f for f in run.failures}
+    assert "deadline" in failures["ingest fred"]
+    assert "not started" in failures["ingest eia"]
+    assert "CBI_DAILY_INGEST_DEADLINE_S" in failures["ingest eia"]
