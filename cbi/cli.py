@@ -61,7 +61,14 @@ def _report(args: argparse.Namespace) -> int:
 
     from cbi.dashboard import write_report
 
-    print(f"report: {write_report(resolve_db(args.db), Path(args.out))}")
+    try:
+        page = write_report(resolve_db(args.db), Path(args.out))
+    except OSError as exc:
+        raise UserError(
+            f"report: cannot write into --out {args.out}: {exc.strerror or exc} "
+            f"({exc.filename or args.out})"
+        ) from None
+    print(f"report: {page}")
     return 0
 
 
