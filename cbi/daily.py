@@ -55,6 +55,8 @@ P50_MOVE_VARIABLE = "CBI_P50_MOVE_PCT"
 INGEST_DEADLINE_VARIABLE = "CBI_DAILY_INGEST_DEADLINE_S"
 DEFAULT_INGEST_DEADLINE_S = 1200.0
 
+DBT_LOG_NAME = "daily_dbt.log"
+
 STATE_DDL = """
 create schema if not exists ops;
 create table if not exists ops.coverage_log (
@@ -66,6 +68,12 @@ create table if not exists ops.coverage_log (
 """
 
 
+def dbt_log_file() -> Path:
+    """Where `cbi daily` sends dbt's output: `daily_dbt.log` beside dbt's own log
+    (`$DBT_LOG_PATH`, default `logs/`), rewritten by each run."""
+    return Path(os.environ.get("DBT_LOG_PATH") or PROJECT_DIR / "logs") / DBT_LOG_NAME
+
+
 @dataclass
 class Run:
     """What a daily run did: one entry per step, then the events to alert on."""
@@ -73,9 +81,18 @@ class Run:
     steps: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    dbt_log: Path = field(default_factory=dbt_log_file)
+    _since: float = field(default_factory=time.monotonic)
+
+    def done(self, step: str, detail: str = "") -> None:
+        """Record a step and print its progress line (with `detail` and its duration)."""
+        self.steps.append(step)
+        seconds = time.monotonic() - self._since
+        log.info("daily: %s (%s%.0f s)", step, f"{detail}; " if detail else "", seconds)
+        self._since = time.monotonic()
 
     def failed(self, step: str, error: str) -> None:
-        self.steps.append(f"{step} FAILED")
+        self.done(f"{step} FAILED")
         self.failures.append(f"{step}: {error}")
         self.events.append(Event("run_failed", step, error))
 
@@ -104,8 +121,10 @@ def run_daily(
         if ingest:
             _ingest(db_path, run, sources)
         else:
-            run.steps.append("ingest skipped")
+            run.done("ingest skipped")
         variables = ["--vars", json.dumps({"refit": "always" if refit else "when_due"})]
+        run.dbt_log.parent.mkdir(parents=True, exist_ok=True)
+        run.dbt_log.write_text("")
         if _build(db_path, run, refit, variables):
             _freshness(db_path, run, variables)
             _monitor(db_path, run, today)
@@ -114,7 +133,7 @@ def run_daily(
             sent, undelivered = send_alerts(con, run.events, today)
         finally:
             con.close()
-        run.steps.append(f"{len(run.events)} event(s), {sent} alert(s) sent")
+        run.done(f"{len(run.events)} event(s), {sent} alert(s) sent")
         run.failures.extend(undelivered)
     return run
 
@@ -179,12 +198,12 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
                     elif _has_credential(extractor):
                         rows = extractor.update(con)
                     else:
-                        run.steps.append(f"{extractor.COMMAND} not configured")
+                        run.done(f"{extractor.COMMAND} not configured")
                         continue
             except UserError as exc:
                 run.failed(f"ingest {extractor.COMMAND}", str(exc))
                 continue
-            run.steps.append(f"{extractor.COMMAND} +{rows:,} rows")
+            run.done(f"{extractor.COMMAND} +{rows:,} rows")
     finally:
         con.close()
 
@@ -218,11 +237,14 @@ def _build(db_path: Path, run: Run, refit: bool, variables: list[str]) -> bool:
         ("build models", ["build", "--select", "path:python_models", "tag:monitoring"]),
     ]
     for step, args in steps:
-        code = run_dbt(db_path, args + variables)
+        code = run_dbt(db_path, args + variables, log_file=run.dbt_log)
         if code != 0:
-            run.failed(step, f"dbt exited {code}; the database is as it was before this step")
+            run.failed(
+                step,
+                f"dbt exited {code}; the database is as it was before this step; see {run.dbt_log}",
+            )
             return False
-    run.steps.append("build ok" + (" (refit)" if refit else ""))
+    run.done("build ok" + (" (refit)" if refit else ""), f"dbt output in {run.dbt_log}")
     return True
 
 
@@ -230,7 +252,11 @@ def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
     """dbt source freshness: every source past its warn threshold becomes an alert."""
     target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
     output = target / "daily_sources.json"
-    run_dbt(db_path, ["source", "freshness", "--output", str(output), *variables])
+    run_dbt(
+        db_path,
+        ["source", "freshness", "--output", str(output), *variables],
+        log_file=run.dbt_log,
+    )
     if not output.exists():
         run.failed("freshness", "dbt source freshness wrote no result")
         return
@@ -250,9 +276,9 @@ def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
                     f" ({result.get('status')})",
                 )
             )
-    run.steps.append(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
+    run.done(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
     if not_landed:
-        run.steps.append(f"never landed: {', '.join(sorted(set(not_landed)))}")
+        run.done(f"never landed: {', '.join(sorted(set(not_landed)))}")
 
 
 def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
@@ -267,7 +293,7 @@ def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
         forecast = con.execute("select max(as_of_date) from forecasts.zl_forecast_log").fetchone()[
             0
         ]
-        run.steps.append(f"forecast as of {forecast}")
+        run.done(f"forecast as of {forecast}")
         run.events.extend(_p50_moves(con))
         run.events.extend(_live_accuracy(con))
     except duckdb.CatalogException as exc:

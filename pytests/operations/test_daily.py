@@ -40,7 +40,7 @@ def test_ingest_imports_configured_folders_and_a_failed_build_is_reported(
     imports.mkdir(parents=True)
     (imports / REAL_SLICE.name).write_bytes(REAL_SLICE.read_bytes())
     monkeypatch.setenv("CBI_IMPORT_DIR", str(tmp_path / "imports"))
-    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args, **kw: 2)
     db = tmp_path / "cbi.duckdb"
     # WHEN the daily run goes
     run = run_daily(db, sources=["databento"], today=TODAY)
@@ -94,7 +94,7 @@ def test_unknown_source_names_are_one_line_naming_them_and_the_valid_ones(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a dbt that must never run (the names are checked before anything else)
-    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: pytest.fail("dbt ran"))
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args, **kw: pytest.fail("dbt ran"))
     # WHEN two misspelt names are given with a valid one
     code = main(["--db", str(tmp_path / "cbi.duckdb"), "daily", "--sources", "fredd,cftcc,eia"])
     # THEN the run stops in one line naming the unknown names and every valid one
@@ -145,7 +145,7 @@ def test_a_slow_source_stops_at_its_deadline_and_the_others_run(
     # GIVEN a FRED server answering after 6 s, a 1.5 s deadline per source, EIA from a folder
     _eia_folder(tmp_path, monkeypatch)
     monkeypatch.setenv("CBI_SOURCE_DEADLINE_S", "1.5")
-    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args, **kw: 2)
     started = time.monotonic()
     # WHEN the daily run ingests FRED then EIA
     run = run_daily(tmp_path / "cbi.duckdb", sources=["fred", "eia"], today=TODAY)
@@ -163,7 +163,7 @@ def test_the_ingest_step_has_a_total_deadline(
     # GIVEN the same slow FRED, and a total ingest deadline shorter than a source's
     _eia_folder(tmp_path, monkeypatch)
     monkeypatch.setenv("CBI_DAILY_INGEST_DEADLINE_S", "1")
-    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args: 2)
+    monkeypatch.setattr(cbi.daily, "run_dbt", lambda db, args, **kw: 2)
     # WHEN the daily run ingests FRED then EIA
     run = run_daily(tmp_path / "cbi.duckdb", sources=["fred", "eia"], today=TODAY)
     # THEN FRED was stopped at the total, and EIA was not started (said in one line)
@@ -171,3 +171,31 @@ def test_the_ingest_step_has_a_total_deadline(
     assert "deadline" in failures["ingest fred"]
     assert "not started" in failures["ingest eia"]
     assert "CBI_DAILY_INGEST_DEADLINE_S" in failures["ingest eia"]
+
+
+def test_dbt_output_goes_to_a_log_file_and_each_step_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    import logging
+
+    # GIVEN dbt stubbed (the file it writes into is checked with the real dbt in test_dbt.py)
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    calls: list[dict] = []
+
+    def dbt(db, args, **options) -> int:
+        calls.append(options)
+        return 0
+
+    monkeypatch.setattr(cbi.daily, "run_dbt", dbt)
+    caplog.set_level(logging.INFO, logger="cbi.daily")
+    db = tmp_path / "cbi.duckdb"
+    _monitored(db, [50.0, 50.5], covered=True, worse=False)
+    # WHEN a run without ingest goes through build, freshness (which wrote nothing) and alerts
+    run = run_daily(db, ingest=False, today=TODAY)
+    # THEN every dbt call wrote into logs/daily_dbt.log, and each step printed one line
+    assert calls and all(c.get("log_file") == tmp_path / "logs" / "daily_dbt.log" for c in calls)
+    progress = [r.getMessage() for r in caplog.records if r.name == "cbi.daily"]
+    assert len(progress) == len(run.steps), (progress, run.steps)
+    assert all(line.startswith("daily: ") for line in progress)
+    assert any("logs/daily_dbt.log" in line for line in progress)
