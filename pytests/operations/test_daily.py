@@ -110,20 +110,31 @@ SLOW_S = 6.0  # the slow server answers (HTTP 503) after this long; retried it t
 
 @pytest.fixture
 def slow_fred(httpserver, monkeypatch: pytest.MonkeyPatch):
-    """FRED's live API on a local server that answers each request after SLOW_S seconds."""
+    """FRED's live API on a local server that answers each request after SLOW_S seconds.
+
+    The server is shared by the session: the test ends only once the answers it was still
+    preparing are out, so no late request lands in the next test's log.
+    """
+    import threading
     import time
 
     from werkzeug import Response
 
+    busy = threading.Semaphore(0)
+
     def answer(request) -> Response:
         time.sleep(SLOW_S)
+        busy.release()
         return Response("busy", status=503)
 
     httpserver.expect_request("/fred/series/observations").respond_with_handler(answer)
     monkeypatch.setenv("CBI_HTTP_BACKOFF", "0")
     monkeypatch.setenv("FRED_API_KEY", "constructed-key-0123456789")
     monkeypatch.setenv("FRED_API_URL", httpserver.url_for("/fred"))
-    return httpserver
+    yield httpserver
+    assert busy.acquire(timeout=SLOW_S + 5)  # the one request the deadline cut short
+    time.sleep(0.5)
+    httpserver.clear()
 
 
 def _eia_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
