@@ -98,18 +98,18 @@ class _DeadlineTimeout(Timeout):
 
     def __init__(self, limit: _Deadline, connect: float, read: float) -> None:
         super().__init__(connect=connect, read=read)
-        self.limit = limit
+        self.limit, self.longest = limit, (connect, read)
 
     def clone(self) -> _DeadlineTimeout:
-        return _DeadlineTimeout(self.limit, self._connect, self._read)
+        return _DeadlineTimeout(self.limit, *self.longest)
 
     @property
     def connect_timeout(self) -> float:
-        return max(min(float(self._connect), self.limit.left()), 0.001)
+        return max(min(self.longest[0], self.limit.left()), 0.001)
 
     @property
     def read_timeout(self) -> float:
-        return max(min(float(self._read), self.limit.left()), 0.001)
+        return max(min(self.longest[1], self.limit.left()), 0.001)
 
 
 class _DeadlineRetry(Retry):
@@ -176,7 +176,7 @@ def _request(
     shown = shown or url.split("?", 1)[0]
     verb = "fetch" if method == "GET" else f"{method.lower()} to"
     limit = _DEADLINE.get()
-    timeout: tuple[int, int] | Timeout = TIMEOUT_S
+    timeout: Any = TIMEOUT_S  # requests takes a urllib3 Timeout too (its stubs do not say so)
     if limit is not None:
         _check_deadline(limit, source, verb, shown)
         timeout = _DeadlineTimeout(limit, *TIMEOUT_S)
