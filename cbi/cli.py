@@ -10,6 +10,7 @@ import sys
 
 from common.errors import UserError
 from common.paths import resolve_db
+from common.redact import redact
 from extractors import declarations, source_of
 
 log = logging.getLogger("cbi")
@@ -59,7 +60,14 @@ def _report(args: argparse.Namespace) -> int:
 
     from cbi.report import write_report
 
-    print(f"report: {write_report(resolve_db(args.db), Path(args.out))}")
+    try:
+        page = write_report(resolve_db(args.db), Path(args.out))
+    except OSError as exc:
+        raise UserError(
+            f"report: cannot write into --out {args.out}: {exc.strerror or exc} "
+            f"({exc.filename or args.out})"
+        ) from None
+    print(f"report: {page}")
     return 0
 
 
@@ -221,13 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        print(f"cbi: error: {exc}", file=sys.stderr)
+        print(f"cbi: error: {redact(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:
         if args.debug:
             raise
         print(
-            f"cbi: unexpected error: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+            f"cbi: unexpected error: {type(exc).__name__}: "
+            f"{redact((str(exc).splitlines() or [''])[0])}"
             " (run with --debug for the traceback)",
             file=sys.stderr,
         )

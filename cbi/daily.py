@@ -5,6 +5,9 @@ Steps, each reported in the summary line:
 1. ingest: every extractor with an `update` (incremental live pull) whose key is set, or whose
    import folder `$CBI_IMPORT_DIR/<source>/` exists; the others are listed as not configured.
    A failed source is reported and the run goes on with what the database already holds.
+   Each source's requests end within `CBI_SOURCE_DEADLINE_S` seconds together (default 300),
+   the whole step within `CBI_DAILY_INGEST_DEADLINE_S` (default 1200); a source not started
+   by then is reported as such.
 2. build: `dbt build` of staging, panel and marts, then the models with dbt var refit
    `when_due` (`--refit`: `always`): cutoffs only at the profile's cadence boundaries, so the
    fits saved by earlier runs are loaded and only the new as-of dates are predicted, unless a
@@ -26,6 +29,7 @@ import fcntl
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ from cbi.alerts import Event, send_alerts
 from cbi.dbt import run_dbt
 from common.db import connect_read_only, connect_writable
 from common.errors import UserError
+from common.http import DEADLINE_VARIABLE, DEFAULT_DEADLINE_S, deadline, deadline_seconds
 from common.paths import PROJECT_DIR, is_motherduck
 from extractors import declarations
 from extractors.declaration import Source
@@ -45,6 +50,12 @@ log = logging.getLogger(__name__)
 
 IMPORT_DIR_VARIABLE = "CBI_IMPORT_DIR"
 P50_MOVE_VARIABLE = "CBI_P50_MOVE_PCT"
+# The total time of the ingest step, in seconds; each source also has its own deadline
+# (common.http.DEADLINE_VARIABLE, default 5 minutes), cut to what the total leaves.
+INGEST_DEADLINE_VARIABLE = "CBI_DAILY_INGEST_DEADLINE_S"
+DEFAULT_INGEST_DEADLINE_S = 1200.0
+
+DBT_LOG_NAME = "daily_dbt.log"
 
 STATE_DDL = """
 create schema if not exists ops;
@@ -57,6 +68,12 @@ create table if not exists ops.coverage_log (
 """
 
 
+def dbt_log_file() -> Path:
+    """Where `cbi daily` sends dbt's output: `daily_dbt.log` beside dbt's own log
+    (`$DBT_LOG_PATH`, default `logs/`), rewritten by each run."""
+    return Path(os.environ.get("DBT_LOG_PATH") or PROJECT_DIR / "logs") / DBT_LOG_NAME
+
+
 @dataclass
 class Run:
     """What a daily run did: one entry per step, then the events to alert on."""
@@ -64,9 +81,18 @@ class Run:
     steps: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    dbt_log: Path = field(default_factory=dbt_log_file)
+    _since: float = field(default_factory=time.monotonic)
+
+    def done(self, step: str, detail: str = "") -> None:
+        """Record a step and print its progress line (with `detail` and its duration)."""
+        self.steps.append(step)
+        seconds = time.monotonic() - self._since
+        log.info("daily: %s (%s%.0f s)", step, f"{detail}; " if detail else "", seconds)
+        self._since = time.monotonic()
 
     def failed(self, step: str, error: str) -> None:
-        self.steps.append(f"{step} FAILED")
+        self.done(f"{step} FAILED")
         self.failures.append(f"{step}: {error}")
         self.events.append(Event("run_failed", step, error))
 
@@ -87,14 +113,18 @@ def run_daily(
 
     `sources` limits the ingest step to those extractor commands (default: every one).
     """
+    if sources is not None:
+        _check_names(sources)
     today = today or dt.datetime.now(dt.UTC).date()
     run = Run()
     with run_lock(db_path):
         if ingest:
             _ingest(db_path, run, sources)
         else:
-            run.steps.append("ingest skipped")
+            run.done("ingest skipped")
         variables = ["--vars", json.dumps({"refit": "always" if refit else "when_due"})]
+        run.dbt_log.parent.mkdir(parents=True, exist_ok=True)
+        run.dbt_log.write_text("")
         if _build(db_path, run, refit, variables):
             _freshness(db_path, run, variables)
             _monitor(db_path, run, today)
@@ -103,7 +133,7 @@ def run_daily(
             sent, undelivered = send_alerts(con, run.events, today)
         finally:
             con.close()
-        run.steps.append(f"{len(run.events)} event(s), {sent} alert(s) sent")
+        run.done(f"{len(run.events)} event(s), {sent} alert(s) sent")
         run.failures.extend(undelivered)
     return run
 
@@ -140,26 +170,51 @@ def _ingest(db_path: Path, run: Run, sources: list[str] | None) -> None:
     from extractors.core import connect
 
     import_root = os.environ.get(IMPORT_DIR_VARIABLE)
+    per_source = deadline_seconds(DEADLINE_VARIABLE, DEFAULT_DEADLINE_S)
+    total = deadline_seconds(INGEST_DEADLINE_VARIABLE, DEFAULT_INGEST_DEADLINE_S)
+    end = time.monotonic() + total
     con = connect(db_path, "daily")
     try:
         for source in declarations():
             if sources is not None and source.command not in sources:
                 continue
             folder = Path(import_root) / source.command if import_root else None
+            left = end - time.monotonic()
+            if left <= 0:
+                run.failed(
+                    f"ingest {source.command}",
+                    f"not started: the ingest step's deadline of {total:g} s "
+                    f"({INGEST_DEADLINE_VARIABLE}) has passed",
+                )
+                continue
+            limit = (per_source, DEADLINE_VARIABLE)
+            if left < per_source:
+                limit = (left, INGEST_DEADLINE_VARIABLE)
             try:
-                if folder is not None and folder.is_dir():
-                    rows = source.import_path(con, folder)
-                elif source.update is not None and _has_credential(source):
-                    rows = source.update(con)
-                else:
-                    run.steps.append(f"{source.command} not configured")
-                    continue
+                with deadline(*limit):
+                    if folder is not None and folder.is_dir():
+                        rows = source.import_path(con, folder)
+                    elif source.update is not None and _has_credential(source):
+                        rows = source.update(con)
+                    else:
+                        run.done(f"{source.command} not configured")
+                        continue
             except UserError as exc:
                 run.failed(f"ingest {source.command}", str(exc))
                 continue
-            run.steps.append(f"{source.command} +{rows:,} rows")
+            run.done(f"{source.command} +{rows:,} rows")
     finally:
         con.close()
+
+
+def _check_names(sources: list[str]) -> None:
+    """A name that is no source's command is a one-line error before anything runs."""
+    valid = [source.command for source in declarations()]
+    unknown = [name for name in sources if name not in valid]
+    if unknown:
+        raise UserError(
+            f"daily: unknown source(s) {', '.join(unknown)} in --sources; valid: {', '.join(valid)}"
+        )
 
 
 def _has_credential(source: Source) -> bool:
@@ -178,11 +233,14 @@ def _build(db_path: Path, run: Run, refit: bool, variables: list[str]) -> bool:
         ("build models", ["build", "--select", "path:python_models", "tag:monitoring"]),
     ]
     for step, args in steps:
-        code = run_dbt(db_path, args + variables)
+        code = run_dbt(db_path, args + variables, log_file=run.dbt_log)
         if code != 0:
-            run.failed(step, f"dbt exited {code}; the database is as it was before this step")
+            run.failed(
+                step,
+                f"dbt exited {code}; the database is as it was before this step; see {run.dbt_log}",
+            )
             return False
-    run.steps.append("build ok" + (" (refit)" if refit else ""))
+    run.done("build ok" + (" (refit)" if refit else ""), f"dbt output in {run.dbt_log}")
     return True
 
 
@@ -190,7 +248,11 @@ def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
     """dbt source freshness: every source past its warn threshold becomes an alert."""
     target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
     output = target / "daily_sources.json"
-    run_dbt(db_path, ["source", "freshness", "--output", str(output), *variables])
+    run_dbt(
+        db_path,
+        ["source", "freshness", "--output", str(output), *variables],
+        log_file=run.dbt_log,
+    )
     if not output.exists():
         run.failed("freshness", "dbt source freshness wrote no result")
         return
@@ -210,9 +272,9 @@ def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
                     f" ({result.get('status')})",
                 )
             )
-    run.steps.append(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
+    run.done(f"stale: {', '.join(sorted(set(stale)))}" if stale else "all sources fresh")
     if not_landed:
-        run.steps.append(f"never landed: {', '.join(sorted(set(not_landed)))}")
+        run.done(f"never landed: {', '.join(sorted(set(not_landed)))}")
 
 
 def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
@@ -227,7 +289,7 @@ def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
         forecast = con.execute("select max(as_of_date) from forecasts.zl_forecast_log").fetchone()[
             0
         ]
-        run.steps.append(f"forecast as of {forecast}")
+        run.done(f"forecast as of {forecast}")
         run.events.extend(_p50_moves(con))
         run.events.extend(_live_accuracy(con))
     except duckdb.CatalogException as exc:

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from common.db import check_writable
@@ -30,24 +30,36 @@ OFFLINE_COMMANDS = frozenset({"parse", "ls", "list", "clean", "deps", "debug", "
 WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
 
 
-def run_dbt(db_path: Path, args: list[str]) -> int:
+def run_dbt(db_path: Path, args: list[str], *, log_file: Path | None = None) -> int:
     """Run `dbt ARGS` with the project's profiles and CBI_DB pointing at `db_path`.
 
+    dbt prints to the terminal, or appends to `log_file` when one is given (`cbi daily`).
     Returns dbt's exit code; after a failed writing command the database is as it was before.
     """
     env = {**os.environ, "CBI_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     dbt = Path(sys.executable).with_name("dbt")
     project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     command = [str(dbt), *args, *project]
-    if not args or args[0] in OFFLINE_COMMANDS:
-        return subprocess.call(command, env=env, cwd=PROJECT_DIR)
-    check_writable(db_path, f"dbt {args[0]}")
-    if args[0] not in WRITING_COMMANDS:
-        return subprocess.call(command, env=env, cwd=PROJECT_DIR)
-    with restored_on_failure(db_path) as outcome:
-        prepare_database(db_path)  # every declared raw table exists before dbt reads it
-        outcome.code = subprocess.call(command, env=env, cwd=PROJECT_DIR)
-    return outcome.code
+    if args and args[0] not in OFFLINE_COMMANDS:
+        check_writable(db_path, f"dbt {args[0]}")
+    with ExitStack() as stack:
+        handle = stack.enter_context(open(log_file, "a", encoding="utf-8")) if log_file else None
+
+        def call() -> int:
+            return subprocess.call(
+                command,
+                env=env,
+                cwd=PROJECT_DIR,
+                stdout=handle,
+                stderr=subprocess.STDOUT if handle else None,
+            )
+
+        if not args or args[0] not in WRITING_COMMANDS:
+            return call()
+        with restored_on_failure(db_path) as outcome:
+            prepare_database(db_path)  # every declared raw table exists before dbt reads it
+            outcome.code = call()
+        return outcome.code
 
 
 class _Outcome:

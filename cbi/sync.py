@@ -5,16 +5,25 @@
 
 Ingest runs against the shared database (several people or machines land data once); training
 runs on a local file (fast, no network while fitting); the forecasts go back for everyone.
-Both directions are idempotent. A pulled raw table is replaced as a whole in one transaction
-(created first, with its keys, when the local database lacks it); a pushed forecast table is
-replaced as dbt built it. The forecast log, a history no single machine holds whole, is merged
-by its key both ways, so a push from a machine with a shorter history never deletes what the
-shared log already has.
+
+What holds (pytests/operations/test_sync.py):
+
+- pull merges every raw table and the forecast log into the local file by key (the table's
+  primary key; the log's is `as_of_date, horizon`): a row the shared database has is taken as it
+  is there, a local row the shared database lacks is kept. Nothing local is deleted.
+- push replaces each forecast table (dbt outputs, rebuilt whole by every build) and adds the new
+  rows of the forecast log; a logged forecast that the shared log already holds with other
+  values is refused in one line (a published forecast is never changed: pull, build, push).
+- one transaction per side: every write of a sync goes to one database in one transaction, so
+  an error halfway (a table whose columns do not fit) is one line and changes nothing.
+- only rows that differ are written: a sync with no data change writes nothing, and the file
+  size stays as it is however often it runs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +52,7 @@ HISTORY_TABLES = {"forecasts.zl_forecast_log": ("as_of_date", "horizon")}
 
 @dataclass
 class Copied:
-    """One table copied: its name, how, and the rows the copy holds afterwards."""
+    """One table synced: its name, what changed, and the rows the copy holds afterwards."""
 
     table: str
     how: str
@@ -51,7 +60,7 @@ class Copied:
 
 
 def sync(local: Path, shared: str, direction: str) -> list[Copied]:
-    """Pull from or push to `shared`; return the tables copied with their row counts."""
+    """Pull from or push to `shared` in one transaction; return the tables with their counts."""
     if str(local) == str(shared):
         raise UserError(f"sync: --shared {shared} is the database itself (--db)")
     if not is_motherduck(shared) and not Path(shared).exists():
@@ -65,19 +74,50 @@ def sync(local: Path, shared: str, direction: str) -> list[Copied]:
         except duckdb.Error as exc:
             raise database_error(exc, Path(shared), "sync") from None
         source, target = (SHARED, here) if direction == "pull" else (here, SHARED)
-        if direction == "pull":
-            copied = [_replace_rows(con, source, target, t) for t in _tables(con, source)]
-        else:
-            present = set(_tables(con, source, ("forecasts",)))
-            copied = [_replace_table(con, source, target, t) for t in PUSHED_TABLES if t in present]
-        histories = set(_tables(con, source, ("forecasts",)))
-        copied += [
-            _merge(con, source, target, table, key)
-            for table, key in HISTORY_TABLES.items()
-            if table in histories
-        ]
+        steps = _pull_steps(con, source) if direction == "pull" else _push_steps(con, source)
+        return _in_one_transaction(con, direction, source, target, steps)
     finally:
         con.close()
+
+
+Step = tuple[str, Callable[[duckdb.DuckDBPyConnection, str, str, str], Copied]]
+
+
+def _pull_steps(con: duckdb.DuckDBPyConnection, source: str) -> list[Step]:
+    """Every raw table, then the forecast log: each merged by key into the local file."""
+    steps: list[Step] = [(table, _merge) for table in _tables(con, source)]
+    present = set(_tables(con, source, ("forecasts",)))
+    return steps + [(table, _merge) for table in HISTORY_TABLES if table in present]
+
+
+def _push_steps(con: duckdb.DuckDBPyConnection, source: str) -> list[Step]:
+    """The forecast tables (replaced), then the new rows of the forecast log."""
+    present = set(_tables(con, source, ("forecasts",)))
+    steps: list[Step] = [(table, _replace_table) for table in PUSHED_TABLES if table in present]
+    return steps + [(table, _append_new) for table in HISTORY_TABLES if table in present]
+
+
+def _in_one_transaction(
+    con: duckdb.DuckDBPyConnection, direction: str, source: str, target: str, steps: list[Step]
+) -> list[Copied]:
+    """Run every step in one transaction on the target: all of them or none."""
+    con.execute("begin transaction")
+    table = ""
+    try:
+        copied = []
+        for table, step in steps:
+            copied.append(step(con, source, target, table))
+    except duckdb.Error as exc:
+        con.execute("rollback")
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise UserError(
+            f"sync {direction}: {table}: {first}; nothing was changed (the two databases "
+            "disagree on this table's columns: build both with the same version)"
+        ) from None
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
     return copied
 
 
@@ -91,6 +131,30 @@ def _tables(
         [catalog, list(schemas)],
     ).fetchall()
     return [name for (name,) in rows]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[str]:
+    schema, name = table.split(".")
+    rows = con.execute(
+        "select column_name from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+        [catalog, schema, name],
+    ).fetchall()
+    return [column for (column,) in rows]
+
+
+def _key(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> tuple[str, ...]:
+    """The key rows are merged by: the history's declared key, else the primary key (none:
+    every column)."""
+    if table in HISTORY_TABLES:
+        return HISTORY_TABLES[table]
+    schema, name = table.split(".")
+    row = con.execute(
+        "select constraint_column_names from duckdb_constraints() where database_name = ? "
+        "and schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [catalog, schema, name],
+    ).fetchone()
+    return tuple(row[0]) if row else ()
 
 
 def _create_like(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> None:
@@ -116,46 +180,88 @@ def _count(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> int:
     return con.execute(f"select count(*) from {catalog}.{table}").fetchone()[0]
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
-    """Make `target.table` hold exactly the rows of `source.table`, in one transaction."""
+def _differing(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> str:
+    """SQL of the source rows the target does not hold exactly (new or changed)."""
+    columns = ", ".join(f'"{c}"' for c in _columns(con, source, table))
+    return f"(select {columns} from {source}.{table} except select {columns} from {target}.{table})"
+
+
+def _matches(key: tuple[str, ...], left: str, right: str) -> str:
+    return " and ".join(f'{left}."{c}" = {right}."{c}"' for c in key)
+
+
+def _merge(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
+    """Write the source rows the target lacks or holds otherwise (by key); keep the rest."""
     _create_like(con, source, target, table)
-    _atomically(
-        con,
-        f"delete from {target}.{table}",
-        f"insert into {target}.{table} by name select * from {source}.{table}",
+    if _count(con, target, table) == 0:  # a first pull: every row is new
+        con.execute(f"insert into {target}.{table} by name select * from {source}.{table}")
+        rows = _count(con, target, table)
+        return Copied(
+            table, f"merged by key, +{rows:,} new, 0 changed" if rows else "unchanged", rows
+        )
+    key = _key(con, source, table)
+    delta = _differing(con, source, target, table)
+    lacking = (
+        f"not exists (select 1 from {target}.{table} as t where {_matches(key, 't', 'd')})"
+        if key
+        else "true"
     )
-    return Copied(table, "replaced rows", _count(con, target, table))
+    new, differing = con.execute(
+        f"select count(*) filter (where {lacking}), count(*) from {delta} as d"
+    ).fetchone()
+    changed = differing - new
+    if new + changed == 0:
+        return Copied(table, "unchanged", _count(con, target, table))
+    if key:
+        con.execute(
+            f"delete from {target}.{table} as t where exists "
+            f"(select 1 from {delta} as d where {_matches(key, 't', 'd')})"
+        )
+    con.execute(f"insert into {target}.{table} by name {delta}")
+    how = f"merged by key, +{new:,} new, {changed:,} changed"
+    return Copied(table, how, _count(con, target, table))
 
 
 def _replace_table(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
-    """Replace `target.table` by a copy of `source.table` (a dbt output: no keys to keep)."""
+    """Replace `target.table` by a copy of `source.table` (a dbt output: no keys to keep),
+    unless it holds the same columns and rows already."""
+    if table in _tables(con, target, (table.split(".")[0],)) and _same(con, source, target, table):
+        return Copied(table, "unchanged", _count(con, target, table))
     con.execute(f"create schema if not exists {target}.{table.split('.')[0]}")
     con.execute(f"create or replace table {target}.{table} as select * from {source}.{table}")
     return Copied(table, "replaced table", _count(con, target, table))
 
 
-def _merge(
-    con: duckdb.DuckDBPyConnection, source: str, target: str, table: str, key: tuple[str, ...]
-) -> Copied:
-    """Upsert the source's rows into the target by `key`; target rows it lacks are kept."""
+def _same(con: duckdb.DuckDBPyConnection, one: str, other: str, table: str) -> bool:
+    """The two copies of `table` have the same columns and the same rows (as multisets)."""
+    if _columns(con, one, table) != _columns(con, other, table):
+        return False
+    a, b = f"{one}.{table}", f"{other}.{table}"
+    return con.execute(
+        f"select not exists (select * from {a} except all select * from {b}) "
+        f"and not exists (select * from {b} except all select * from {a})"
+    ).fetchone()[0]
+
+
+def _append_new(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
+    """Add the source's rows whose key the target lacks; a key the target holds with other
+    values is refused (a published forecast is never changed)."""
     _create_like(con, source, target, table)
-    columns = ", ".join(key)
-    _atomically(
-        con,
-        f"delete from {target}.{table} where ({columns}) in "
-        f"(select ({columns}) from {source}.{table})",
-        f"insert into {target}.{table} by name select * from {source}.{table}",
-    )
-    return Copied(table, "merged by key", _count(con, target, table))
-
-
-def _atomically(con: duckdb.DuckDBPyConnection, *statements: str) -> None:
-    """Run the statements in one transaction: all of them or none."""
-    con.execute("begin transaction")
-    try:
-        for statement in statements:
-            con.execute(statement)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+    key = _key(con, source, table)
+    delta = _differing(con, source, target, table)
+    listed = ", ".join(f'd."{c}"::varchar' for c in key)
+    conflicts = con.execute(
+        f"select count(*), min(concat_ws(' ', {listed})) from {delta} as d where exists "
+        f"(select 1 from {target}.{table} as t where {_matches(key, 't', 'd')})"
+    ).fetchone()
+    if conflicts[0]:
+        raise UserError(
+            f"sync push: {conflicts[0]} forecast(s) of {table} differ from the ones already "
+            f"in {SHARED} (first: {conflicts[1]}); a published forecast is never changed: "
+            "run `cbi sync pull`, build, then push"
+        )
+    new = con.execute(f"select count(*) from {delta}").fetchone()[0]
+    if new == 0:
+        return Copied(table, "unchanged", _count(con, target, table))
+    con.execute(f"insert into {target}.{table} by name {delta}")
+    return Copied(table, f"added {new:,} new", _count(con, target, table))

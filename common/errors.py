@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import requests
 
+from common.redact import redact
+
 
 class UserError(RuntimeError):
     """A command failed for a reason the user can act on; the message says what to do next."""
@@ -33,21 +35,22 @@ def network_errors(source: str, step: str) -> Iterator[None]:
     """Turn a connection failure, timeout or broken response into one ExtractorError line.
 
     HTTP status errors are the client's to explain (each source knows what 401 or 429 means
-    for it); this covers what happens before a status arrives.
+    for it); this covers what happens before a status arrives. The line is redacted
+    (`common.redact`): no key or webhook path in it.
     """
     try:
         yield
     except requests.exceptions.Timeout:
         raise ExtractorError(
-            f"{source}: could not {step}: the server did not answer in time; retry later"
+            redact(f"{source}: could not {step}: the server did not answer in time; retry later")
         ) from None
     except requests.exceptions.ConnectionError as exc:
         reason = _innermost(exc)
         raise ExtractorError(
-            f"{source}: could not {step}: cannot connect ({reason}); check the network"
+            redact(f"{source}: could not {step}: cannot connect ({reason}); check the network")
         ) from None
     except requests.exceptions.RequestException as exc:
-        raise ExtractorError(f"{source}: could not {step}: {_innermost(exc)}") from None
+        raise ExtractorError(redact(f"{source}: could not {step}: {_innermost(exc)}")) from None
 
 
 def _innermost(exc: BaseException) -> str:

@@ -137,7 +137,18 @@ def parse_numbers(
             f"not a number of the form {_FORM_NAMES.get(form.pattern, form.pattern)}"
         )
     cleaned = values.str.replace("$", "", regex=False).where(~blank, None)
-    return pd.to_numeric(cleaned).astype("float64")
+    numbers = pd.to_numeric(cleaned).astype("float64")
+    if form is INTEGER and (numbers.abs() > LARGEST_INTEGER).any():
+        bad = frame.loc[numbers.abs() > LARGEST_INTEGER].iloc[0]
+        raise ExtractorError(
+            f"{source}: {where}: field {column!r} at line {bad['_line']} is {bad[column]!r}, "
+            f"too large for a count (at most {LARGEST_INTEGER:,})"
+        )
+    return numbers
+
+
+# The largest integer a float64 holds exactly: a count above it cannot be stored as read.
+LARGEST_INTEGER = 2**53
 
 
 _FORM_NAMES = {
@@ -224,14 +235,17 @@ def land_each(
 
 
 def raise_failures(source: str, failures: list[ExtractorError], count: int, where: str) -> None:
-    """One ExtractorError listing every failed load of `count` (the others landed); the
+    """One ExtractorError listing every failed load of `count` and how many landed; the
     failure itself when it was the only load."""
     if len(failures) == 1 and count == 1:
         raise failures[0]
     if failures:
+        landed = count - len(failures)
+        how_many = f"{len(failures)} of {count}" if landed else f"all {count}"
+        after = f"the other {landed} landed; " if landed else ""
         raise ExtractorError(
-            f"{source}: {len(failures)} of {count} loads from {where} failed "
-            "(the others landed; see ops.load_log): " + " | ".join(map(str, failures))
+            f"{source}: {how_many} loads from {where} failed ({after}see ops.load_log): "
+            + " | ".join(map(str, failures))
         )
 
 

@@ -74,3 +74,18 @@ def test_a_failing_dbt_build_leaves_the_tables_as_they_were(
     assert err[-1].startswith("cbi: error: cbi build (build): dbt failed with exit code")
     assert db.read_bytes() == before
     assert _rows(db) == 5
+
+
+def test_dbt_output_can_go_to_a_file(tmp_path: Path, monkeypatch, capfd) -> None:
+    from cbi.dbt import run_dbt
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    output = tmp_path / "logs" / "daily_dbt.log"
+    output.parent.mkdir()
+    # WHEN a real dbt command runs with its output sent to a file
+    assert run_dbt(tmp_path / "cbi.duckdb", ["parse"], log_file=output) == 0
+    # THEN nothing reached the terminal and the file holds dbt's lines
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert "Running with dbt" in output.read_text()

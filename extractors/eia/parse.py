@@ -4,6 +4,7 @@ retail price workbook (.xls) and API v2 JSON pages (see extractors/eia)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pandas as pd
@@ -83,7 +84,8 @@ def _frame(
 def parse_workbook(data: bytes, where: str) -> pd.DataFrame:
     """The weekly retail price workbook (.xls) as raw rows; every `Data N` sheet is read."""
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd prints its warnings to stdout: kept out of the output, the error says it all
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd raises many types for a file that is not a whole .xls
         kind = "an HTML page" if tabular.looks_like_html(data[:200].decode("latin-1")) else ""
         raise ExtractorError(
