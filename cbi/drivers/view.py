@@ -145,16 +145,22 @@ def model_use_rows(predictions: pd.DataFrame) -> list[ModelUse]:
     return rows
 
 
+def _live_forecast(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """zl_predictions' L1 weights and bucket pushes, or None before the models are built."""
+    try:
+        return con.sql(
+            "select horizon, meta_l1_weight, bucket_contributions_cents "
+            "from forecasts.zl_predictions"
+        ).df()
+    except duckdb.CatalogException:
+        return None
+
+
 def load_drivers(db_path: Path) -> Drivers:
     """Read the attribution, the bucket marts and the live forecast (if built) of `db_path`."""
     con = connect_read_only(db_path, "drivers")
     try:
-        try:
-            table = con.sql("select * from forecasts.zl_driver_attribution").df()
-        except duckdb.CatalogException as exc:
-            raise UserError(
-                f"drivers: {db_path} has no forecasts.zl_driver_attribution yet; run `cbi build`"
-            ) from exc
+        table = con.sql("select * from forecasts.zl_driver_attribution").df()
         marts = {
             relation: con.sql(f"select trade_date, {', '.join(columns)} from marts.{relation}").df()
             for relation, columns in columns_by_relation().items()
@@ -163,13 +169,12 @@ def load_drivers(db_path: Path) -> Drivers:
             "select zl_close_cents_per_lb from marts.feat_core_daily "
             "order by trade_date desc limit 1"
         ).fetchone()
-        try:
-            predictions = con.sql(
-                "select horizon, meta_l1_weight, bucket_contributions_cents "
-                "from forecasts.zl_predictions"
-            ).df()
-        except duckdb.CatalogException:
-            predictions = None
+        predictions = _live_forecast(con)
+    except duckdb.CatalogException as exc:
+        raise UserError(
+            f"drivers: {db_path} has no forecasts.zl_driver_attribution or bucket marts yet; "
+            "run `cbi build`"
+        ) from exc
     finally:
         con.close()
     if table.empty:

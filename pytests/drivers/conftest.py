@@ -33,7 +33,14 @@ def drivers_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     }
     steps = (
         ["ingest", "snapshot"],
-        ["build", "--select", "+zl_driver_attribution", "--indirect-selection", "cautious"],
+        [
+            "build",
+            "--select",
+            "+zl_driver_attribution",
+            "+path:models/marts/features",
+            "--indirect-selection",
+            "cautious",
+        ],
     )
     for args in steps:
         done = run_cbi(db, env, *args)
