@@ -188,18 +188,20 @@ def rolling_betas(zl_return: pd.Series, returns: pd.DataFrame, used: pd.DataFram
     distinct factor set over the whole history, its values read on that set's dates)."""
     params = pd.DataFrame(np.nan, index=returns.index, columns=returns.columns)
     r_squared = pd.Series(np.nan, index=returns.index)
-    keys = used.apply(lambda row: tuple(row.index[row.to_numpy()]), axis=1)
-    for names, dates in keys.groupby(keys).groups.items():
-        if not names:
+    sets = [", ".join(used.columns[row]) for row in used.to_numpy()]
+    for key in dict.fromkeys(sets):
+        if not key:
             continue
-        exog = returns[list(names)].assign(const=1.0)
+        names = key.split(", ")
+        dates = returns.index[[s == key for s in sets]]
+        exog = returns[names].assign(const=1.0)
         fit = RollingOLS(
             zl_return, exog, window=REGRESSION_WINDOW, min_nobs=MIN_OBSERVATIONS, missing="drop"
         ).fit()
-        beta = fit.params[list(names)].loc[dates]
-        t_stat = beta / fit.bse[list(names)].loc[dates]
+        beta = fit.params[names].loc[dates]
+        t_stat = beta / fit.bse[names].loc[dates]
         shrink = (1 - 1 / t_stat**2).clip(lower=0)
-        params.loc[dates, list(names)] = (beta * shrink).to_numpy()
+        params.loc[dates, names] = (beta * shrink).to_numpy()
         r_squared.loc[dates] = fit.rsquared.loc[dates].to_numpy()
     return Betas(params, r_squared)
 

@@ -10,7 +10,7 @@ which today's value was public (the trade date for a price; the release day for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -189,31 +189,29 @@ def indicator(headline: Headline, mart: pd.DataFrame, as_of: pd.Timestamp) -> In
     known = values.dropna()
     history = known[known.index > as_of - pd.DateOffset(years=HISTORY_YEARS)]
     in_range = known[known.index > as_of - pd.DateOffset(years=RANGE_YEARS)]
-    base = {
-        "bucket": headline.bucket,
-        "name": headline.name,
-        "unit": headline.unit,
-        "history_dates": tuple(history.index),
-        "history_values": tuple(history.to_numpy()),
-        "range_5y": (float(in_range.min()), float(in_range.max())) if len(in_range) else None,
-    }
+    stale = Indicator(
+        bucket=headline.bucket,
+        name=headline.name,
+        unit=headline.unit,
+        value=None,
+        change_1m=None,
+        percentile_5y=None,
+        published=None,
+        stale=True,
+        last_value_date=known.index[-1] if len(known) else None,
+        history_dates=tuple(history.index),
+        history_values=tuple(float(v) for v in history.to_numpy()),
+        range_5y=(float(in_range.min()), float(in_range.max())) if len(in_range) else None,
+    )
     if values.empty or np.isnan(values.iloc[-1]):
-        return Indicator(
-            **base,
-            value=None,
-            change_1m=None,
-            percentile_5y=None,
-            published=None,
-            stale=True,
-            last_value_date=known.index[-1] if len(known) else None,
-        )
+        return stale
     today = float(values.iloc[-1])
     month = window_days()["1m"]
     earlier = values.iloc[-1 - month] if len(values) > month else np.nan
     differs = values.ne(today).to_numpy()
     since = int(np.flatnonzero(differs)[-1]) + 1 if differs.any() else 0
-    return Indicator(
-        **base,
+    return replace(
+        stale,
         value=today,
         change_1m=None if np.isnan(earlier) else today - float(earlier),
         percentile_5y=float(100 * (in_range <= today).mean()),

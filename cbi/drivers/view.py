@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from cbi.drivers.attribution import UNEXPLAINED, WINDOWS, buckets
@@ -90,17 +91,16 @@ def moves_from_table(table: pd.DataFrame) -> dict[str, Move]:
         rows = today[today["move_window"] == window].set_index("bucket")
         if rows.empty:
             continue
+        cents = rows["contribution_cents_per_lb"].astype(float).to_dict()
         moves[window] = Move(
             window=window,
-            actual_move_cents=float(rows["actual_move_cents_per_lb"].iloc[0]),
-            r_squared=float(rows["r_squared"].iloc[0]),
+            actual_move_cents=float(rows["actual_move_cents_per_lb"].to_numpy()[0]),
+            r_squared=float(rows["r_squared"].to_numpy()[0]),
             rows=tuple(
                 AttributionRow(
                     bucket=b,
                     label=UNEXPLAINED if b == UNEXPLAINED else bucket_label(b),
-                    contribution_cents=None
-                    if pd.isna(rows.loc[b, "contribution_cents_per_lb"])
-                    else float(rows.loc[b, "contribution_cents_per_lb"]),
+                    contribution_cents=None if np.isnan(cents[b]) else float(cents[b]),
                     factors=str(rows.loc[b, "factors"] or ""),
                 )
                 for b in order
@@ -129,16 +129,18 @@ def model_use_rows(predictions: pd.DataFrame) -> list[ModelUse]:
     """Per horizon and bucket, the push on the ensemble median through L1 (cbi.report's
     reading of zl_predictions.bucket_contributions_cents) and L1's weight."""
     rows = []
-    for row in predictions.itertuples():
-        pushes = dict(driver_pushes(row.bucket_contributions_cents))
+    for horizon, weight, contributions in predictions[
+        ["horizon", "meta_l1_weight", "bucket_contributions_cents"]
+    ].itertuples(index=False):
+        pushes = dict(driver_pushes(str(contributions) if contributions else None))
         for bucket in buckets():
             rows.append(
                 ModelUse(
-                    horizon=str(row.horizon),
+                    horizon=str(horizon),
                     bucket=bucket,
                     label=bucket_label(bucket),
                     push_cents=pushes.get(bucket),
-                    l1_weight=float(row.meta_l1_weight or 0.0),
+                    l1_weight=float(weight or 0.0),
                     verdict=None,
                 )
             )
@@ -157,8 +159,18 @@ def _live_forecast(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 
 
 def load_drivers(db_path: Path) -> Drivers:
-    """Read the attribution, the bucket marts and the live forecast (if built) of `db_path`."""
+    """Read the drivers of `db_path` with a read-only connection (see `read_drivers`)."""
     con = connect_read_only(db_path, "drivers")
+    try:
+        return read_drivers(con, str(db_path))
+    finally:
+        con.close()
+
+
+def read_drivers(con: duckdb.DuckDBPyConnection, name: str) -> Drivers:
+    """The attribution, the bucket marts and the live forecast (if built), read on an open
+    connection (a page that reads other tables too can pass its own); `name` is the database
+    as error messages name it."""
     try:
         table = con.sql("select * from forecasts.zl_driver_attribution").df()
         marts = {
@@ -172,13 +184,11 @@ def load_drivers(db_path: Path) -> Drivers:
         predictions = _live_forecast(con)
     except duckdb.CatalogException as exc:
         raise UserError(
-            f"drivers: {db_path} has no forecasts.zl_driver_attribution or bucket marts yet; "
+            f"drivers: {name} has no forecasts.zl_driver_attribution or bucket marts yet; "
             "run `cbi build`"
         ) from exc
-    finally:
-        con.close()
     if table.empty:
-        raise UserError(f"drivers: {db_path} has too little history for an attribution")
+        raise UserError(f"drivers: {name} has too little history for an attribution")
     as_of = pd.to_datetime(table["as_of_date"]).max()
     moves = moves_from_table(table)
     if predictions is None:
