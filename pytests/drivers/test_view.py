@@ -107,6 +107,13 @@ def test_cbi_drivers_prints_the_three_blocks(drivers_db: tuple[Path, dict[str, s
     assert "no forecast yet: run `cbi build`" in text  # no training in this database
 
 
+def test_cbi_drivers_without_a_database_is_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    done = run_cbi(missing, dict(os.environ), "drivers")
+    assert done.returncode == 1 and not missing.exists()
+    assert len(done.stderr.strip().splitlines()) == 1 and "cbi build" in done.stderr
+
+
 def test_cbi_drivers_before_a_build_is_one_line(tmp_path: Path) -> None:
     db = tmp_path / "empty.duckdb"
     duckdb.connect(str(db)).close()
