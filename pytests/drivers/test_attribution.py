@@ -8,12 +8,15 @@ unchanged, and betas planted to peek at later returns fail that check.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from cbi.drivers import attribution
-from cbi.drivers.attribution import UNEXPLAINED, Betas, attribution_table
+from cbi.drivers.attribution import FACTORS, PANEL, UNEXPLAINED, Betas, attribution_table
 from common.project import horizon_days
 from pytests.drivers.constructed_prices import STALE_FROM, constructed_inputs
 
@@ -124,3 +127,25 @@ def test_betas_that_peek_at_later_returns_fail_the_cut(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(attribution, "rolling_betas", peeking)
     assert all(_rows_changed_up_to(cut) > 0 for cut in CUTS)
+
+
+@pytest.mark.parametrize("cut", ["2020-06-30", "2023-02-15"])
+def test_a_cut_of_the_snapshot_marts_leaves_earlier_rows_unchanged(
+    drivers_db: tuple[Path, dict[str, str]], cut: str
+) -> None:
+    """The same check on the real snapshot's panel and marts (as built to the end), cut at
+    `cut`: the second cut falls while the D4 RIN is still fresh, weeks before it goes stale."""
+    with duckdb.connect(str(drivers_db[0]), read_only=True) as con:
+        relations = {
+            relation: con.sql(
+                f"select * from {'intermediate' if relation == PANEL else 'marts'}.{relation}"
+            ).df()
+            for relation in {f.relation for f in FACTORS}
+        }
+    inputs = attribution.input_frame(relations)
+    cut_at = pd.Timestamp(cut)
+    full = attribution_table(inputs)
+    truncated = attribution_table(inputs[inputs["trade_date"] <= cut_at].reset_index(drop=True))
+    before = full[full["as_of_date"] <= cut_at].reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, truncated, check_exact=False, atol=1e-12, rtol=0)
+    assert before["factors"].str.contains("the D4 RIN").any()
