@@ -58,7 +58,7 @@ def _forecast(args: argparse.Namespace) -> int:
 def _drivers(args: argparse.Namespace) -> int:
     from cbi.drivers.view import render_drivers
 
-    print(render_drivers(resolve_db(args.db)))
+    print(render_drivers(resolve_db(args.db), verdicts=args.verdicts))
     return 0
 
 
@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     drivers = commands.add_parser(
         "drivers", help="what moved the price, where each bucket stands, what the model uses"
+    )
+    drivers.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="add the leave-one-bucket-out verdicts of `cbi bench selection` (needs the full "
+        "2015-2024 walk-forward; refits L1 once per bucket)",
     )
     drivers.set_defaults(handler=_drivers)
 

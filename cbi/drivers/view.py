@@ -9,7 +9,7 @@ proportion to the weight L1 earned in the ensemble (forecasts.zl_predictions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -28,6 +28,10 @@ SUMMARY_BUCKETS = 3  # the largest contributions named in the sentence
 # Where the leave-one-bucket-out verdict is measured: `cbi bench selection` refits L1 without
 # each bucket on the full profile's 2015-2019 walk-forward, which a daily database lacks.
 VERDICT_SOURCE = "cbi bench selection (leave one bucket out, 2015-2019; README 'How good is it')"
+NO_VERDICT = (
+    "leave-one-bucket-out verdict: not measured on this database (it needs the full "
+    "2015-2024 walk-forward of `make bench-forecast`)"
+)
 
 
 @dataclass(frozen=True)
@@ -158,13 +162,55 @@ def _live_forecast(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
         return None
 
 
-def load_drivers(db_path: Path) -> Drivers:
-    """Read the drivers of `db_path` with a read-only connection (see `read_drivers`)."""
+def bucket_verdicts(db_path: Path) -> dict[tuple[str, str], str] | None:
+    """Per (bucket, horizon), the leave-one-bucket-out verdict of `cbi bench selection`
+    (its own functions, on this database's walk-forward), e.g. '-0.1 % [-0.2, -0.0]:
+    significant gain' ('with vs without' below 0: the bucket helped); None when the database
+    holds no 2015-2019 walk-forward of the full profile. Slow: refits L1 once per bucket."""
+    from cbi.benchmarks.selection import (
+        BENCH_PROFILE,
+        assembled,
+        leave_one_bucket_out,
+        read_inputs,
+    )
+    from cbi.training.profiles import get_profile
+
+    try:
+        inputs = read_inputs(str(db_path))
+    except UserError:
+        return None
+    base = get_profile(BENCH_PROFILE)
+    table = leave_one_bucket_out(inputs, base, assembled(inputs, base, inputs.meta))
+    return {
+        (str(row["bucket left out"]), str(row["horizon"])): " ".join(
+            part for part in (row["with vs without"], row["95 % interval"]) if part
+        )
+        + f": {row['']}"
+        for _, row in table.iterrows()
+    }
+
+
+def load_drivers(db_path: Path, verdicts: bool = False) -> Drivers:
+    """Read the drivers of `db_path` with a read-only connection (see `read_drivers`); with
+    `verdicts`, add the leave-one-bucket-out verdicts where the database has them."""
     con = connect_read_only(db_path, "drivers")
     try:
-        return read_drivers(con, str(db_path))
+        drivers = read_drivers(con, str(db_path))
     finally:
         con.close()
+    if not verdicts or not drivers.model_use:
+        return drivers
+    measured = bucket_verdicts(db_path)
+    if measured is None:
+        return replace(drivers, model_note=NO_VERDICT)
+    return replace(
+        drivers,
+        model_use=[
+            replace(u, verdict=measured.get((u.bucket, u.horizon))) for u in drivers.model_use
+        ],
+        model_note=f"leave-one-bucket-out verdicts ('with vs without', below 0 the bucket "
+        f"helped): {VERDICT_SOURCE}",
+    )
 
 
 def read_drivers(con: duckdb.DuckDBPyConnection, name: str) -> Drivers:
@@ -195,7 +241,7 @@ def read_drivers(con: duckdb.DuckDBPyConnection, name: str) -> Drivers:
         use, note = [], "no forecast yet: run `cbi build` (it trains the models)"
     else:
         use = model_use_rows(predictions)
-        note = f"leave-one-bucket-out verdict: measured by {VERDICT_SOURCE}"
+        note = f"leave-one-bucket-out verdict: `cbi drivers --verdicts`, or {VERDICT_SOURCE}"
     return Drivers(
         as_of_date=as_of,
         close_cents=float(close[0]) if close else float("nan"),
@@ -215,9 +261,9 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def render_drivers(db_path: Path) -> str:
-    """The text of `cbi drivers`."""
-    d = load_drivers(db_path)
+def render_drivers(db_path: Path, verdicts: bool = False) -> str:
+    """The text of `cbi drivers` (`--verdicts`: with the leave-one-bucket-out verdicts)."""
+    d = load_drivers(db_path, verdicts)
     lines = [
         f"ZL drivers, as of {d.as_of_date:%Y-%m-%d} (close {d.close_cents:.2f} c/lb)",
         "",
@@ -267,5 +313,8 @@ def render_drivers(db_path: Path) -> str:
         pushed = [f"{u.label} {u.push_cents:+.2f}" for u in uses if u.push_cents is not None]
         said = ", ".join(pushed) if pushed else "no bucket moves the median by 0.01 c/lb or more"
         lines.append(f"  {horizon:<4}L1 weight {uses[0].l1_weight:.2f}: {said}")
+        judged = [f"{u.label} {u.verdict}" for u in uses if u.verdict]
+        if judged:
+            lines.append(f"      left out: {'; '.join(judged)}")
     lines.append(f"  {d.model_note}")
     return "\n".join(lines)

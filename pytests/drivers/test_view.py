@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import numpy as np
@@ -18,7 +19,13 @@ import pytest
 
 from cbi.drivers.attribution import UNEXPLAINED, buckets
 from cbi.drivers.standing import Headline, indicator
-from cbi.drivers.view import AttributionRow, Move, model_use_rows, summary_sentence
+from cbi.drivers.view import (
+    AttributionRow,
+    Move,
+    bucket_verdicts,
+    model_use_rows,
+    summary_sentence,
+)
 from pytests.drivers.conftest import run_cbi
 
 
@@ -141,3 +148,34 @@ def test_the_dbt_sum_test_fails_on_a_window_that_does_not_add_up(
             )
     done = run_cbi(copy, env, "build", "test", "--select", "assert_driver_attribution_adds_up")
     assert (done.returncode == 1) == planted, done.stdout[-2000:]
+
+
+def test_no_verdict_without_the_benchmark_walk_forward(
+    drivers_db: tuple[Path, dict[str, str]],
+) -> None:
+    assert bucket_verdicts(drivers_db[0]) is None
+
+
+def test_verdicts_are_read_from_the_benchmark_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's own leave-one-bucket-out table (CONSTRUCTED here, its real columns)
+    becomes one verdict per bucket and horizon."""
+    from cbi.benchmarks import selection
+
+    table = pd.DataFrame(
+        {
+            "bucket left out": ["volatility", "fed"],
+            "horizon": ["1m", "6m"],
+            "pinball without": ["1.001", "2.000"],
+            "pinball with all": ["1.000", "2.010"],
+            "with vs without": ["-0.1%", "+0.5%"],
+            "95 % interval": ["[-0.2%, -0.0%]", ""],
+            "": ["significant gain", "too few outcomes"],
+        }
+    )
+    monkeypatch.setattr(selection, "read_inputs", lambda db: SimpleNamespace(meta=None))
+    monkeypatch.setattr(selection, "assembled", lambda inputs, profile, meta: None)
+    monkeypatch.setattr(selection, "leave_one_bucket_out", lambda inputs, base, ens: table)
+    assert bucket_verdicts(Path("any.duckdb")) == {
+        ("volatility", "1m"): "-0.1% [-0.2%, -0.0%]: significant gain",
+        ("fed", "6m"): "+0.5%: too few outcomes",
+    }
