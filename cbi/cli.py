@@ -55,6 +55,13 @@ def _forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _drivers(args: argparse.Namespace) -> int:
+    from cbi.drivers.view import render_drivers
+
+    print(render_drivers(resolve_db(args.db), verdicts=args.verdicts))
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -147,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     forecast = commands.add_parser("forecast", help="print the latest forecast and backtest")
     forecast.set_defaults(handler=_forecast)
+
+    drivers = commands.add_parser(
+        "drivers", help="what moved the price, where each bucket stands, what the model uses"
+    )
+    drivers.add_argument(
+        "--verdicts",
+        action="store_true",
+        help="add the leave-one-bucket-out verdicts of `cbi bench selection` (needs the full "
+        "2015-2024 walk-forward; refits L1 once per bucket)",
+    )
+    drivers.set_defaults(handler=_drivers)
 
     report = commands.add_parser(
         "report", help="write the forecast dashboard (a static web page) into a folder"
