@@ -3,8 +3,9 @@
     soybean oil stocks-to-use and biofuel use, Brazil and Argentina soybean production, each
     for the newest marketing year that report estimates, and its revision from the report
     before (the same marketing year one report month earlier; for a text table its `prev`
-    column). Where formats overlap, one row per estimate is kept: the OCE U.S. table or text
-    table, then an OCE world table, then PSD. Stocks-to-use = ending stocks / total use (or
+    column; for a workbook its previous-month column). Where formats overlap, one row per
+    estimate is kept: the U.S. table (OCE, text or workbook), then a world table (OCE or
+    workbook), then PSD. Stocks-to-use = ending stocks / total use (or
     domestic use + exports where no total is published), percent. A report more than
     max_age_days after the first day of its month is null (one missed WASDE). -#}
 {%- set max_age_days = 50 -%}
@@ -91,8 +92,8 @@ estimates as (
             partition by report_month, region, commodity_key, attribute_key, market_year_start
             order by
                 case
-                    when dataset in ('oce', 'text') and table_name like 'U.S.%' then 1
-                    when dataset = 'oce' then 2
+                    when dataset in ('oce', 'text', 'xls') and table_name like 'U.S.%' then 1
+                    when dataset in ('oce', 'xls') then 2
                     else 3
                 end,
                 dataset
