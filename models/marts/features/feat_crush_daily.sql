@@ -54,6 +54,7 @@ with_fundamentals as (
         {%- for column in nopa_columns %}
             nopa.{{ column }},
         {%- endfor %}
+        wasde.wasde_available_at,
         greatest(crush_values.available_at, wasde.wasde_available_at, nopa.nopa_available_at)
             as available_at
     from crush_values
@@ -101,6 +102,7 @@ features as (
 
         -- provenance
         crush_inputs_max_age_days,
+        wasde_available_at,
         available_at
 
     from with_fundamentals
