@@ -105,7 +105,7 @@ def test_sheet_layout_errors_name_the_field() -> None:
     text_value = copy.deepcopy(rows)
     text_value[-1][13] = "$3,372"
     with pytest.raises(
-        ExtractorError, match="field EMD_EPD2D_PTE_NUS_DPG at row 1625 is '\\$3,372'"
+        ExtractorError, match="field EMD_EPD2D_PTE_NUS_DPG at row 1858 is '\\$3,372'"
     ):
         eia.parse_sheet(text_value, datemode, "x.xls sheet 'Data 1'")
     other_series = copy.deepcopy(rows)
