@@ -2,8 +2,10 @@
 
 Both modes go through the same parser: DBN bytes -> `DBNStore` -> one DataFrame per file, routed by
 the schema in the file's own metadata. Futures bars (continuous symbols such as `ZL.v.0`) land
-in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent (`ZL.OPT`) land in
-`raw.databento_options_ohlcv_1d`, joined with their `definition` records.
+in `raw.databento_futures_ohlcv_1h` / `_1d`; bars requested by parent land joined with their
+`definition` records: options (`ZL.OPT`) in `raw.databento_options_ohlcv_1d`, every futures
+contract (`ZL.FUT`: the deferred months a term structure needs) in
+`raw.databento_futures_contracts_ohlcv_1d`.
 
 A file is checked before anything from it is written: every zstd frame must be complete, the
 DBN body must be a whole number of records of the type its header names, and its last bar must
@@ -63,6 +65,9 @@ FUTURES_TABLES = {
     "ohlcv-1d": "raw.databento_futures_ohlcv_1d",
 }
 OPTIONS_TABLE = "raw.databento_options_ohlcv_1d"
+# Every listed contract of a futures parent (ZL.FUT: outrights and calendar spreads), the
+# deferred months a term structure needs, with their definitions (raw symbol, expiration).
+CONTRACTS_TABLE = "raw.databento_futures_contracts_ohlcv_1d"
 KEY = ("symbol", "ts_event")
 
 _FUTURES_COLUMNS = """
@@ -79,11 +84,7 @@ _FUTURES_COLUMNS = """
     loaded_at     timestamptz not null,
     primary key (symbol, ts_event)
 """
-DDL = f"""
-create schema if not exists raw;
-create table if not exists {FUTURES_TABLES["ohlcv-1h"]} ({_FUTURES_COLUMNS});
-create table if not exists {FUTURES_TABLES["ohlcv-1d"]} ({_FUTURES_COLUMNS});
-create table if not exists {OPTIONS_TABLE} (
+_PARENT_COLUMNS = """
     symbol           varchar not null,
     parent           varchar not null,
     ts_event         timestamptz not null,
@@ -100,7 +101,13 @@ create table if not exists {OPTIONS_TABLE} (
     source           varchar not null,
     loaded_at        timestamptz not null,
     primary key (symbol, ts_event)
-);
+"""
+DDL = f"""
+create schema if not exists raw;
+create table if not exists {FUTURES_TABLES["ohlcv-1h"]} ({_FUTURES_COLUMNS});
+create table if not exists {FUTURES_TABLES["ohlcv-1d"]} ({_FUTURES_COLUMNS});
+create table if not exists {OPTIONS_TABLE} ({_PARENT_COLUMNS});
+create table if not exists {CONTRACTS_TABLE} ({_PARENT_COLUMNS});
 """
 
 _BAR_SCHEMAS = ("ohlcv-1h", "ohlcv-1d")
@@ -386,9 +393,22 @@ def _guess_target(name: str) -> str:
 def _target(store: databento.DBNStore) -> str:
     """The table a decoded file lands in, from its metadata."""
     schema = _schema(store)
-    if schema == "definition" or str(store.metadata.stype_in) == "parent":
+    if str(store.metadata.stype_in) == "parent":
+        return parent_table(store.metadata.symbols)
+    if schema == "definition":
         return OPTIONS_TABLE
     return FUTURES_TABLES.get(schema, "raw.databento_*")
+
+
+def parent_table(symbols: list[str]) -> str:
+    """The table bars requested by parent symbol land in: every contract of a futures parent
+    (`ZL.FUT`) in CONTRACTS_TABLE, options (`ZL.OPT`) in OPTIONS_TABLE; not both at once."""
+    futures = {str(symbol).upper().endswith(".FUT") for symbol in symbols}
+    if len(futures) > 1:
+        raise ExtractorError(
+            "databento: pull futures parents (ZL.FUT) and option parents (ZL.OPT) separately"
+        )
+    return CONTRACTS_TABLE if futures == {True} else OPTIONS_TABLE
 
 
 def _schema(store: databento.DBNStore) -> str:
@@ -413,9 +433,12 @@ def land_store(
     loaded_at = pd.Timestamp.now(tz="UTC")
     if str(store.metadata.stype_in) == "parent":
         if schema != "ohlcv-1d":
-            raise ExtractorError(f"databento: {source}: option bars are only taken as ohlcv-1d")
-        options = _join_definitions(bars, definitions, source)
-        return merge_rows(con, OPTIONS_TABLE, options.assign(loaded_at=loaded_at), KEY)
+            raise ExtractorError(
+                f"databento: {source}: bars by parent symbol are only taken as ohlcv-1d"
+            )
+        contracts = _join_definitions(bars, definitions, source)
+        table = parent_table(sorted(set(bars["symbol"])))
+        return merge_rows(con, table, contracts.assign(loaded_at=loaded_at), KEY)
     return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at), KEY)
 
 
@@ -490,7 +513,8 @@ def _join_definitions(
     """Option bars with their definition; every bar must find one."""
     if definitions is None or definitions.empty:
         raise ExtractorError(
-            f"databento: {source} holds option bars but no definition records were given; "
+            f"databento: {source} holds bars by parent symbol but no definition records were "
+            "given; "
             "put the `definition` file of the same request in the folder"
         )
     joined = bars.join(definitions, on="instrument_id", how="left")
@@ -498,7 +522,7 @@ def _join_definitions(
     if missing.any():
         ids = sorted(joined.loc[missing, "instrument_id"].unique())[:5]
         raise ExtractorError(
-            f"databento: {source}: {int(missing.sum()):,} option bars have no definition "
+            f"databento: {source}: {int(missing.sum()):,} bars have no definition "
             f"(instrument_id e.g. {ids}); include the definition records for the same window"
         )
     return pd.DataFrame(
@@ -531,8 +555,9 @@ def pull(
     """Pull bars from the live historical API and land them; return the rows written.
 
     The key comes from DATABENTO_API_KEY and is never logged. The request is priced with
-    `metadata.get_cost` first and refused above `max_cost` US dollars. Option symbols
-    (`--stype-in parent`, e.g. ZL.OPT) also fetch the `definition` records of the window.
+    `metadata.get_cost` first and refused above `max_cost` US dollars. Parent symbols
+    (`--stype-in parent`: ZL.OPT, the options; ZL.FUT, every futures contract, the curve) also
+    fetch the `definition` records of the window.
     """
     with arguments_of(SOURCE):
         if schema not in _BAR_SCHEMAS:
@@ -553,7 +578,7 @@ def pull(
     schemas = [schema, "definition"] if options else [schema]
     request = {"dataset": DATASET, "symbols": symbols, "start": start, "end": end}
     window = f"live:{schema}:{start}..{end}"
-    target = OPTIONS_TABLE if options else FUTURES_TABLES[schema]
+    target = parent_table(symbols) if options else FUTURES_TABLES[schema]
     with recorded_load(con, SOURCE, target, window) as load:
         cost = sum(
             _call(
@@ -637,14 +662,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `cbi ingest databento`."""
     parser.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
     parser.add_argument("--schema", choices=_BAR_SCHEMAS, help="bar schema (live)")
-    parser.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
+    parser.add_argument(
+        "--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0, or ZL.OPT / ZL.FUT (parent)"
+    )
     parser.add_argument("--start", help="first date, YYYY-MM-DD (live)")
     parser.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
     parser.add_argument(
         "--stype-in",
         default="continuous",
         choices=["continuous", "parent", "raw_symbol"],
-        help="symbology of --symbols (default continuous; ZL.OPT needs parent)",
+        help="symbology of --symbols (default continuous; ZL.OPT and ZL.FUT need parent)",
     )
     parser.add_argument(
         "--max-cost",

@@ -624,8 +624,8 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
     for workbook in workbooks:
         if workbook.stem.endswith("v2") and f"{workbook.stem[:-2]}.xls" in names:
             continue
-        target = destination / workbook.name
-        wasde_xls.cut_workbook(workbook, target, wasde_xls.snapshot_rows(workbook))
+        rows = wasde_xls.snapshot_rows(workbook)
+        wasde_xls.cut_workbook(workbook, destination / workbook.name, rows)
 
 
 def _psd_line(line: bytes) -> bool:

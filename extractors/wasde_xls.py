@@ -45,8 +45,11 @@ WORLD_TABLES = {
     "World Soybean Meal Supply and Use": "Meal, Soybean",
     "World Soybean Oil Supply and Use": "Oil, Soybean",
 }
-US_BLOCKS = {"SOYBEANS": "Oilseed, Soybean", "SOYBEAN OIL": "Oil, Soybean"}
-US_BLOCKS["SOYBEAN MEAL"] = "Meal, Soybean"
+US_BLOCKS = {
+    "SOYBEANS": "Oilseed, Soybean",
+    "SOYBEAN OIL": "Oil, Soybean",
+    "SOYBEAN MEAL": "Meal, Soybean",
+}
 FILLER = "Filler"
 MISSING = "NA"
 TITLE_ROW = 4
@@ -291,8 +294,14 @@ _FREE, _END, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFF
 # What the snapshot keeps of each workbook: the rows the marts read (U.S. soybean oil use and
 # stocks; the soybean, oil and meal balances of these regions) and the rows that give the
 # layout (month, title, block and marketing-year headings, unit lines).
-SNAPSHOT_US_OIL_ROWS = ("Domestic Disappearance", "Biodiesel", "Biofuel", "Exports")
-SNAPSHOT_US_OIL_ROWS += ("Use, Total", "Ending stocks")
+SNAPSHOT_US_OIL_ROWS: tuple[str, ...] = (
+    "Domestic Disappearance",
+    "Biodiesel",
+    "Biofuel",
+    "Exports",
+    "Use, Total",
+    "Ending stocks",
+)
 SNAPSHOT_REGIONS = ("United States", "Brazil", "Argentina", "China")
 
 

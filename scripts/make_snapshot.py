@@ -54,8 +54,12 @@ WASDE_FIXTURES = PROJECT_DIR / "pytests" / "extractors" / "fixtures" / "usda_was
 # report, `NA` in the previous month's column) reports as the snapshot cuts them, an April
 # 2025 report and its `v2` re-post, and one Excel-95 (BIFF7) workbook with its soybean pages
 # whole (`Filler` cells, figures flagged `*`).
-WASDE_WORKBOOKS = ("2021-04-09_latest.xls", "2021-05-12_latest.xls")
-WASDE_WORKBOOKS += ("2025-04-10_wasde0425.xls", "2025-04-10_wasde0425v2.xls")
+WASDE_WORKBOOKS = (
+    "2021-04-09_latest.xls",
+    "2021-05-12_latest.xls",
+    "2025-04-10_wasde0425.xls",
+    "2025-04-10_wasde0425v2.xls",
+)
 WASDE_WHOLE_PAGES = "2020-08-12_latest.xls"
 # OCE archive lines for the parser tests: U.S. soybean oil of the reports on either side of
 # the 2011 rename of `For Methyl Ester` to `Methyl Ester`, and one wheat line, unchanged.
