@@ -1,10 +1,13 @@
 """USDA WASDE and PSD supply and use estimates for soybeans, soybean oil and soybean meal.
 
-Three formats land in one table, `raw.usda_wasde`, one row per format (`dataset`), report
+Four formats land in one table, `raw.usda_wasde`, one row per format (`dataset`), report
 month, table, region, commodity, attribute and marketing year, each value in the unit the
 publisher prints (`unit`; staging converts):
 
-- `oce`: the USDA OCE machine-readable WASDE CSV `oce-wasde-report-data-YYYY-MM.csv`
+- `xls`: the monthly WASDE Excel workbook (extractors.wasde_xls: Page 15 and the world soybean
+  pages, this month's value and the previous month's projection);
+- `oce`: the USDA OCE machine-readable WASDE CSV (also inside USDA's zipped archives of many
+  reports, extractors.wasde_oce) `oce-wasde-report-data-YYYY-MM.csv`
   (`WasdeNumber,ReportDate,ReportTitle,Attribute,ReliabilityProjection,Commodity,Region,
   MarketYear,ProjEstFlag,AnnualQuarterFlag,Value,Unit,ReleaseDate,ReleaseTime,ForecastYear,
   ForecastMonth`; a file without its header line, as one of our samples is, is read by column
@@ -59,8 +62,9 @@ SOURCE = "usda_wasde"
 COMMAND = "wasde"
 HELP = "USDA WASDE / PSD supply and use of soybeans, soybean oil and meal"
 DESCRIPTION = (
-    "Import OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv), FAS PSD CSVs and WASDE text "
-    "tables 'U.S. Soybeans and Products Supply and Use' (--from-file FILE or FOLDER), or "
+    "Import WASDE workbooks (wasdeMMYY.xls), OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv) "
+    "and their zipped archives, FAS PSD CSVs and WASDE text tables 'U.S. Soybeans and "
+    "Products Supply and Use' (--from-file FILE or FOLDER), or "
     "download the OCE CSV of a report (--month YYYY-MM; no key)."
 )
 CREDENTIAL = None  # public files: `cbi daily` always calls update()
@@ -649,7 +653,9 @@ def _oce_line(line: bytes) -> bool:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `cbi ingest wasde`."""
     parser.add_argument(
-        "--from-file", metavar="PATH", help="an OCE/PSD CSV or WASDE text table, or a folder"
+        "--from-file",
+        metavar="PATH",
+        help="a WASDE workbook, OCE CSV or archive, PSD CSV or WASDE text table, or a folder",
     )
     parser.add_argument(
         "--month",
