@@ -1,6 +1,7 @@
 {#- Point-in-time USDA supply and use estimates per ZL trading day, from the newest report
     public by the end of the trade date (macro latest_public_period on report_month): U.S.
-    soybean oil stocks-to-use and biofuel use, Brazil and Argentina soybean production, each
+    soybean oil stocks-to-use and biofuel use, Brazil and Argentina soybean production, China's
+    soybean imports, each
     for the newest marketing year that report estimates, and its revision from the report
     before (the same marketing year one report month earlier; for a text table its `prev`
     column; for a workbook its previous-month column). Where formats overlap, one row per
@@ -13,13 +14,17 @@
     'us_soybean_oil': ('United States', 'soybean_oil'),
     'brazil_soybean': ('Brazil', 'soybeans'),
     'argentina_soybean': ('Argentina', 'soybeans'),
+    'china_soybean': ('China', 'soybeans'),
 } -%}
 {%- set attributes = {
     'ending_stocks': 'quantity_million_lb', 'total_use': 'quantity_million_lb',
     'domestic_use': 'quantity_million_lb', 'exports': 'quantity_million_lb',
-    'biofuel_use': 'quantity_million_lb', 'production': 'quantity_million_mt'
+    'biofuel_use': 'quantity_million_lb', 'production': 'quantity_million_mt',
+    'imports': 'quantity_million_mt'
 } -%}
-{%- set measures = ['stocks_to_use_pct', 'biofuel_use_million_lb', 'production_million_mt'] -%}
+{%- set measures = [
+    'stocks_to_use_pct', 'biofuel_use_million_lb', 'production_million_mt', 'imports_million_mt'
+] -%}
 {%- set series_filters, pivot_columns, measure_columns = [], [], [] -%}
 {%- set revision_columns, newest_columns, report_columns, joins = [], [], [], [] -%}
 {%- for prefix, (region, commodity) in series.items() -%}
@@ -47,6 +52,7 @@
             ~ '_exports_million_lb), 0) as ' ~ p ~ '_stocks_to_use_pct',
             p ~ '_biofuel_use_million_lb',
             p ~ '_production_million_mt',
+            p ~ '_imports_million_mt',
         ]) -%}
     {%- endfor -%}
     {%- for measure in measures -%}
@@ -176,6 +182,7 @@ final as (
         reports.us_soybean_oil_market_year_start,
         reports.brazil_soybean_market_year_start,
         reports.argentina_soybean_market_year_start,
+        reports.china_soybean_market_year_start,
 
         -- U.S. soybean oil: stocks-to-use (percent; revision in percentage points), biofuel use
         {{ feature_round('reports.us_soybean_oil_stocks_to_use_pct') }}
@@ -196,6 +203,12 @@ final as (
             as argentina_soybean_production_million_mt,
         {{ feature_round('reports.argentina_soybean_production_million_mt_revision') }}
             as argentina_soybean_production_revision_million_mt,
+
+        -- China's soybean imports (the China bucket), million metric tons
+        {{ feature_round('reports.china_soybean_imports_million_mt') }}
+            as china_soybean_imports_million_mt,
+        {{ feature_round('reports.china_soybean_imports_million_mt_revision') }}
+            as china_soybean_imports_revision_million_mt,
 
         -- when the report used became public
         reports.available_at as wasde_available_at
