@@ -12,7 +12,9 @@ Both modes read the files CFTC distributes through the same parser and land in
 Markets are chosen by `CFTC_Contract_Market_Code`, a 6-character code kept as text (seed
 `cftc_markets`: soybean oil 007601, soybeans 005602, soybean meal 026603), never by name. A
 code that lost its leading zeros (the file went through a spreadsheet) is re-padded when it is
-all digits, and refused otherwise. Numbers are left-padded with spaces; a bare `.` is null.
+all digits; other codes (CFTC's own `12460+` for DJIA Consolidated) belong to markets we do not
+read and are skipped with them, so only the rows of our markets are checked. Numbers are
+left-padded with spaces; a bare `.` is null.
 
 `available_at`: the as-of date is a Tuesday (a Monday when Tuesday is a holiday); the report is
 public on the Friday of that week at 15:30 America/New_York, on the next business day when a
@@ -219,8 +221,10 @@ def _legacy_futures_only(name: str) -> bool:
     )
 
 
-def market_codes(values: pd.Series, where: str, field: str) -> pd.Series:
-    """Contract market codes as 6-character text; digits that lost their zeros are re-padded."""
+def market_codes(values: pd.Series, where: str) -> pd.Series:
+    """Contract market codes as text; all-digit codes that lost their zeros are re-padded to 6
+    characters. Other codes are kept as printed: CFTC lists markets we do not read whose code
+    is not 6 characters (DJIA Consolidated, `12460+`), and those never stop a file."""
     codes = values.str.strip()
     short = codes.str.fullmatch(r"\d{1,5}")
     if short.any():
@@ -230,12 +234,6 @@ def market_codes(values: pd.Series, where: str, field: str) -> pd.Series:
             int(short.sum()),
         )
         codes = codes.where(~short, codes.str.zfill(6))
-    bad = ~codes.str.fullmatch(r"[0-9A-Z]{6}")
-    if bad.any():
-        raise ExtractorError(
-            f"cftc: {where}: field {field!r} is {values[bad].iloc[0]!r}, not a 6-character "
-            "contract market code (e.g. 007601); the file was probably re-saved by a spreadsheet"
-        )
     return codes
 
 
@@ -250,15 +248,20 @@ def parse_report(text: str, where: str, name: str) -> pd.DataFrame:
             f"cftc: {where} ({layout} layout) has no column {missing[0]!r} (renamed or missing)"
         )
     table = read_csv(text, SOURCE, where, header)
-    table[columns["market_code"]] = market_codes(
-        table[columns["market_code"]], where, columns["market_code"]
-    )
+    codes = market_codes(table[columns["market_code"]], where)
     wanted = markets()
-    table = table[table[columns["market_code"]].isin(wanted)]
+    table = table.assign(**{columns["market_code"]: codes})[codes.isin(wanted)]
     if table.empty:
+        numeric = codes[codes.str.fullmatch(r"\d+\.\d*|\d(?:\.\d+)?E\+\d+")]
+        hint = (
+            f"; field {columns['market_code']!r} holds numbers such as {numeric.iloc[0]!r}, not "
+            "6-character codes (e.g. 007601): the file was probably re-saved by a spreadsheet"
+            if len(numeric)
+            else ""
+        )
         raise ExtractorError(
             f"cftc: {where} has no rows for the markets of seeds/cftc_markets.csv "
-            f"({', '.join(wanted)})"
+            f"({', '.join(wanted)}){hint}"
         )
     frame = pd.DataFrame(
         {

@@ -11,7 +11,8 @@ observation date and publication instant (`available_at`):
 - CSV downloads, old style `DATE,<ID>` with `.` for missing values and new style
   `observation_date,<ID>` with blanks, CRLF or LF: no vintage, so `available_at` is the end of
   the series' release day, `release_lag_business_days` US business days after the
-  observation date (seed `fred_series`).
+  observation date (seed `fred_series`). A copy re-written by fredapi/pandas (`date,value`)
+  reads the same, its series named by the file name.
 
 The series list (bucket, units, release lag) is seed `seeds/fred_series.csv`, shared with dbt.
 A row is landed only when it says something new: a vintage whose value equals the vintage
@@ -59,6 +60,9 @@ API_KEY_VARIABLE = "FRED_API_KEY"
 API_URL_VARIABLE = "FRED_API_URL"
 DEFAULT_API_URL = "https://api.stlouisfed.org/fred"
 DATE_COLUMNS = ("DATE", "observation_date")
+# A FRED series re-written by fredapi/pandas (`date,value`, missing days dropped): the series
+# is the file name up to its first `_` or `.`, as for a JSON file (DEXCHUS_1981-2025-09_...).
+RESERIALISED_HEADER = ("date", "value")
 SUFFIXES = (".csv", ".json", ".txt")
 # Observations before this date are left out of the bundled snapshot (the futures start in
 # 2010; three years of history before them fill the longest windows).
@@ -66,18 +70,19 @@ SNAPSHOT_FIRST_DATE = dt.date(2005, 1, 1)
 # The real files in ../shared/data/fred the models use: one vintage per series, several files
 # where one does not span 2005-2024 (overlapping files agree on every common date).
 SNAPSHOT_FILES = (
-    "DFF.csv",
-    "DFEDTARU.csv",
-    "DFEDTARU_2020-2025.csv",
-    "DGS2.csv",
-    "DGS2_2020-2025.csv",
+    "DFF_1954-2025-10.csv",
+    "DFEDTARU_2008-2025-12.csv",
+    "DGS2_1976-2026-03.csv",
     "DGS10.csv",
     "DGS10_2010-2026.csv",
     "T10Y2Y_1976-2026.csv",
     "DTWEXBGS_2015-2026.csv",
     "DEXBZUS.csv",
+    "DEXBZUS_2021-2026.csv",
     "DEXCHUS.csv",
-    "VIXCLS_1990-2025.csv",
+    "DEXCHUS_2019-2024.csv",
+    "third_party_processed/DEXCHUS_1981-2025-09_header_date_value.csv",
+    "VIXCLS_1990-2026-03.csv",
 )
 
 ECONOMIC = Table(
@@ -148,20 +153,24 @@ def _known_series(series_id: str, where: str) -> Series:
 def parse_csv(text: str, where: str) -> pd.DataFrame:
     """A FRED CSV download: `DATE,<ID>` (`.` = missing) or `observation_date,<ID>` (blank)."""
     header = header_of(text)
-    if len(header) != 2 or header[0] not in DATE_COLUMNS:
+    if header == list(RESERIALISED_HEADER):
+        series_id = where.split("_")[0].split(".")[0]
+    elif len(header) != 2 or header[0] not in DATE_COLUMNS:
         raise ExtractorError(
             f"fred: {where} has header {','.join(header)!r}; expected a FRED download, "
             "DATE,<SERIES> or observation_date,<SERIES>"
         )
-    date_column, series_id = header
+    else:
+        series_id = header[1]
+    date_column, value_column = header
     _known_series(series_id, where)
     table = read_csv(text, SOURCE, where, header, ends_with_newline=False)
-    table[series_id] = table[series_id].replace(".", "")
+    table[value_column] = table[value_column].replace(".", "")
     return pd.DataFrame(
         {
             "series_id": series_id,
             "observation_date": parse_dates(table, date_column, SOURCE, where, "%Y-%m-%d"),
-            "value": parse_numbers(table, series_id, SOURCE, where, NUMBER, blank_ok=True),
+            "value": parse_numbers(table, value_column, SOURCE, where, NUMBER, blank_ok=True),
             "vintage_date": None,
         }
     )
@@ -366,13 +375,15 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
     destination.mkdir(parents=True)
     for name in SNAPSHOT_FILES:
         lines = (shared / "fred" / name).read_bytes().splitlines(keepends=True)
-        series_id = lines[0].decode().strip().split(",")[1]
+        target = Path(name).name
+        header = lines[0].decode().strip().split(",")
+        series_id = target.split("_")[0] if tuple(header) == RESERIALISED_HEADER else header[1]
         if series_id not in used:
-            raise ExtractorError(f"fred: snapshot file {name} holds {series_id}, not used")
+            raise ExtractorError(f"fred: snapshot file {target} holds {series_id}, not used")
         kept = [lines[0]] + [
             line for line in lines[1:] if line[:10].decode() >= SNAPSHOT_FIRST_DATE.isoformat()
         ]
-        (destination / name).write_bytes(b"".join(kept))
+        (destination / target).write_bytes(b"".join(kept))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,10 +1,13 @@
 """USDA WASDE and PSD supply and use estimates for soybeans, soybean oil and soybean meal.
 
-Three formats land in one table, `raw.usda_wasde`, one row per format (`dataset`), report
+Four formats land in one table, `raw.usda_wasde`, one row per format (`dataset`), report
 month, table, region, commodity, attribute and marketing year, each value in the unit the
 publisher prints (`unit`; staging converts):
 
-- `oce`: the USDA OCE machine-readable WASDE CSV `oce-wasde-report-data-YYYY-MM.csv`
+- `xls`: the monthly WASDE Excel workbook (extractors.wasde_xls: Page 15 and the world soybean
+  pages, this month's value and the previous month's projection);
+- `oce`: the USDA OCE machine-readable WASDE CSV (also inside USDA's zipped archives of many
+  reports, extractors.wasde_oce) `oce-wasde-report-data-YYYY-MM.csv`
   (`WasdeNumber,ReportDate,ReportTitle,Attribute,ReliabilityProjection,Commodity,Region,
   MarketYear,ProjEstFlag,AnnualQuarterFlag,Value,Unit,ReleaseDate,ReleaseTime,ForecastYear,
   ForecastMonth`; a file without its header line, as one of our samples is, is read by column
@@ -39,6 +42,7 @@ import logging
 import os
 import re
 import shutil
+import zipfile
 from functools import partial
 from pathlib import Path
 
@@ -49,7 +53,7 @@ from common import release
 from common.errors import ExtractorError
 from common.project import read_seed
 from common.validate import arguments_of, year_month
-from extractors import tabular
+from extractors import tabular, wasde_oce, wasde_xls
 from extractors.core import merge_rows
 from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
@@ -190,7 +194,7 @@ ESTIMATES = Table(
         "marketing year, the value in the unit the publisher prints."
     ),
     columns=(
-        Column("dataset", "varchar", "oce, psd or text.", nullable=False),
+        Column("dataset", "varchar", "xls, oce, psd or text.", nullable=False),
         Column(
             "report_month",
             "date",
@@ -510,15 +514,38 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
     return merge_rows(con, TABLE, rows, KEY)
 
 
+def parse_workbook(path: Path) -> pd.DataFrame:
+    """A monthly WASDE Excel workbook (extractors.wasde_xls) as raw rows, dataset `xls`."""
+    return _frame(wasde_xls.parse_workbook(path, release_dates()), "xls")
+
+
+def parse_archive(path: Path) -> pd.DataFrame:
+    """An OCE archive zip of many reports (extractors.wasde_oce) as raw rows, dataset `oce`."""
+    return wasde_oce.parse_archive(path, SOY_TABLES, parse_oce)
+
+
+FILE_PARSERS = {".xls": parse_workbook, ".zip": parse_archive}
+
+
+def land_file(con: duckdb.DuckDBPyConnection, file: Path) -> int:
+    """Parse one file (a workbook, an archive, or a CSV/text file) and land it; rows written."""
+    parser = FILE_PARSERS.get(file.suffix.lower())
+    if parser is None:
+        text = tabular.decode_text(file.read_bytes(), SOURCE, str(file), "CSV or text")
+        return land_text(con, text, file.name, file.name)
+    rows = parser(file).assign(source=file.name, loaded_at=pd.Timestamp.now(tz="UTC"))
+    return merge_rows(con, TABLE, rows, KEY)
+
+
 def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Import a WASDE/PSD file, or every .csv and .txt file in a folder; each is one load."""
+    """Import a WASDE/PSD file, or every .csv, .txt, .xls and .zip file in a folder; each is
+    one load."""
     ensure_tables(con)
     items = []
-    for file in tabular.files_to_import(Path(path), SOURCE, (".csv", ".txt")):
+    for file in tabular.files_to_import(Path(path), SOURCE, (".csv", ".txt", *FILE_PARSERS)):
 
         def load(file: Path = file) -> int:
-            text = tabular.decode_text(file.read_bytes(), SOURCE, str(file), "CSV or text")
-            return land_text(con, text, file.name, file.name)
+            return land_file(con, file)
 
         items.append((file.name, TABLE, load))
     return tabular.import_each(con, SOURCE, items, str(path))
@@ -561,10 +588,29 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     return pull(con, [month_url(month) for month in months])
 
 
+# What the snapshot keeps of the OCE files: the lines the marts read, i.e. the U.S. soybean
+# oil rows of SNAPSHOT_OCE_ATTRIBUTES and the world tables' rows of the regions the Crush and
+# China buckets use (wasde_xls.SNAPSHOT_REGIONS), every line unchanged.
+SNAPSHOT_OCE_ATTRIBUTES = (
+    "domestic disappearance",
+    "domestic",
+    "biofuel",
+    "biodiesel",
+    "methyl ester",
+    "for methyl ester",
+    "exports",
+    "use, total",
+    "ending stocks",
+)
+
+
 def cut_snapshot(shared: Path, destination: Path) -> None:
-    """Copy the real WASDE/PSD files of `shared`/usda_wasde into `destination`: the PSD and
-    OCE CSVs cut to the lines of the soybean commodities and tables (header kept), the text
-    tables unchanged; every kept line byte for byte."""
+    """Copy the real WASDE/PSD files of `shared`/usda_wasde into `destination`: the OCE CSVs
+    (loose and the zipped archives) cut to the lines the marts read (header kept; an archive
+    zipped again under its member's name and date), the PSD CSV to the soybean commodities
+    of those regions, the text tables unchanged, and each monthly workbook of wasde_xls/ cut
+    to the rows the marts read (wasde_xls.cut_workbook; a `v2` re-post only where no first
+    post exists); every kept line and cell as published."""
     folder = Path(shared) / "usda_wasde"
     if destination.exists():
         shutil.rmtree(destination)
@@ -578,23 +624,51 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
         kept = lines[: len(lines) - len(body)] + [line for line in body if keep(line)]
         (destination / source_file.name).write_bytes(b"".join(kept))
         log.info("snapshot: %s: %d of %d lines", source_file.name, len(kept), len(lines))
+    for archive in sorted((folder / "oce_csv").glob("*.zip")):
+        with (
+            zipfile.ZipFile(archive) as source,
+            zipfile.ZipFile(destination / archive.name, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                header, *body = wasde_oce.soybean_lines(source.read(info), SOY_TABLES)
+                member = zipfile.ZipInfo(info.filename, info.date_time)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(member, header + b"".join(b for b in body if _oce_line(b)))
     for text_file in sorted((folder / "text_tables").glob("*.txt")):
         shutil.copyfile(text_file, destination / text_file.name)
+    workbooks = sorted((folder / "wasde_xls").glob("*.xls"))
+    names = {workbook.name for workbook in workbooks}
+    for workbook in workbooks:
+        if workbook.stem.endswith("v2") and f"{workbook.stem[:-2]}.xls" in names:
+            continue
+        rows = wasde_xls.snapshot_rows(workbook)
+        wasde_xls.cut_workbook(workbook, destination / workbook.name, rows)
 
 
 def _psd_line(line: bytes) -> bool:
-    return line[:7].decode("ascii", "replace") in PSD_COMMODITIES
+    fields = next(csv.reader([line.decode("utf-8", "replace")]), [])
+    return (
+        len(fields) == len(PSD_COLUMNS)
+        and fields[0] in PSD_COMMODITIES
+        and fields[PSD_COLUMNS.index("countryName")] in wasde_xls.SNAPSHOT_REGIONS
+    )
 
 
 def _oce_line(line: bytes) -> bool:
     fields = next(csv.reader([line.decode("utf-8", "replace")]), [])
-    return len(fields) > 2 and fields[2] in SOY_TABLES
+    if len(fields) < len(OCE_COLUMNS) or fields[2] not in SOY_TABLES:
+        return False
+    if fields[2] == US_TABLE:
+        return fields[5] == "Oil, Soybean" and fields[3].lower() in SNAPSHOT_OCE_ATTRIBUTES
+    return fields[6] in wasde_xls.SNAPSHOT_REGIONS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `cbi ingest wasde`."""
     parser.add_argument(
-        "--from-file", metavar="PATH", help="an OCE/PSD CSV or WASDE text table, or a folder"
+        "--from-file",
+        metavar="PATH",
+        help="a WASDE workbook, OCE CSV or archive, PSD CSV or WASDE text table, or a folder",
     )
     parser.add_argument(
         "--month",
@@ -623,7 +697,8 @@ DECLARATION = Source(
     command=COMMAND,
     help="USDA WASDE / PSD supply and use of soybeans, soybean oil and meal",
     description=(
-        "Import OCE WASDE CSVs (oce-wasde-report-data-YYYY-MM.csv), FAS PSD CSVs and WASDE "
+        "Import WASDE workbooks (wasdeMMYY.xls), OCE WASDE CSVs "
+        "(oce-wasde-report-data-YYYY-MM.csv) and their zipped archives, FAS PSD CSVs and WASDE "
         "text tables 'U.S. Soybeans and Products Supply and Use' (--from-file FILE or FOLDER), "
         "or download the OCE CSV of a report (--month YYYY-MM; no key)."
     ),
@@ -637,7 +712,7 @@ DECLARATION = Source(
     ),
     freshness=Freshness(warn_after_days=40, error_after_days=70),
     # One missed monthly report makes it stale.
-    coverage=Coverage(window_days=45, buckets={"crush": False}),
+    coverage=Coverage(window_days=45, buckets={"crush": False, "china": False}),
     parsers=PARSERS,
     add_arguments=add_arguments,
     ingest=ingest,

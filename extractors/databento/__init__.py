@@ -2,8 +2,10 @@
 
 Both modes go through the same parser: DBN bytes -> `DBNStore` -> one DataFrame per file,
 routed by the schema in the file's own metadata. Futures bars (continuous symbols such as
-`ZL.v.0`) land in `raw.databento_futures_ohlcv_1h` / `_1d`; option bars requested by parent
-(`ZL.OPT`) land in `raw.databento_options_ohlcv_1d`, joined with their `definition` records.
+`ZL.v.0`) land in `raw.databento_futures_ohlcv_1h` / `_1d`; bars requested by parent land
+joined with their `definition` records: options (`ZL.OPT`) in `raw.databento_options_ohlcv_1d`,
+every futures contract (`ZL.FUT`: the deferred months a term structure needs) in
+`raw.databento_futures_contracts_ohlcv_1d`.
 
 A file is checked before anything from it is written (extractors/dbn.py: complete zstd
 frames, whole records of the header's type, bars reaching the end of the file's period). When
@@ -28,20 +30,20 @@ from extractors.databento.live import pull, update
 from extractors.databento.tables import (
     API_KEY_VARIABLE,
     COMMAND,
-    FUTURES_1D,
-    FUTURES_1H,
+    CONTRACTS_TABLE,
     FUTURES_TABLES,
     GATEWAY_VARIABLE,
     MANIFEST,
-    OPTIONS_1D,
     OPTIONS_TABLE,
     SOURCE,
+    TABLES,
 )
 from extractors.dbn import BAR_SCHEMAS, read_dbn
 from extractors.declaration import Coverage, Freshness, Source
 
 __all__ = [
     "COMMAND",
+    "CONTRACTS_TABLE",
     "DECLARATION",
     "FUTURES_TABLES",
     "GATEWAY_VARIABLE",
@@ -58,14 +60,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `cbi ingest databento`."""
     parser.add_argument("--from-dir", metavar="DIR", help="a Databento batch download folder")
     parser.add_argument("--schema", choices=BAR_SCHEMAS, help="bar schema (live)")
-    parser.add_argument("--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0 or ZL.OPT")
+    parser.add_argument(
+        "--symbols", help="comma-separated, e.g. ZL.v.0,ZS.v.0, or ZL.OPT / ZL.FUT (parent)"
+    )
     parser.add_argument("--start", help="first date, YYYY-MM-DD (live)")
     parser.add_argument("--end", help="end date, exclusive, YYYY-MM-DD (live)")
     parser.add_argument(
         "--stype-in",
         default="continuous",
         choices=["continuous", "parent", "raw_symbol"],
-        help="symbology of --symbols (default continuous; ZL.OPT needs parent)",
+        help="symbology of --symbols (default continuous; ZL.OPT and ZL.FUT need parent)",
     )
     parser.add_argument(
         "--max-cost",
@@ -106,7 +110,7 @@ DECLARATION = Source(
         "(extractors/databento), one row per symbol and bar. Prices are in the exchange's "
         "units (see _databento__docs.md)."
     ),
-    tables=(FUTURES_1H, FUTURES_1D, OPTIONS_1D),
+    tables=TABLES,
     credential=API_KEY_VARIABLE,
     cadence="hourly bars, CME Globex sessions",
     publication="a bar is public when it closes (ts_event + its length); staging derives it",

@@ -1,5 +1,6 @@
 """DBN files into raw rows: a batch folder (manifest checked), each file routed by the
-schema in its own metadata, option bars joined with their definitions, landed idempotently."""
+schema in its own metadata, bars requested by parent (options, every futures contract) joined
+with their definitions, landed idempotently."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from extractors.databento.tables import (
     OPTIONS_TABLE,
     SOURCE,
     ensure_tables,
+    parent_table,
 )
 from extractors.dbn import BAR_SCHEMAS, read_dbn
 
@@ -184,7 +186,9 @@ def _guess_target(name: str) -> str:
 def _target(store: databento.DBNStore) -> str:
     """The table a decoded file lands in, from its metadata."""
     schema = _schema(store)
-    if schema == "definition" or str(store.metadata.stype_in) == "parent":
+    if str(store.metadata.stype_in) == "parent":
+        return parent_table(store.metadata.symbols)
+    if schema == "definition":
         return OPTIONS_TABLE
     return FUTURES_TABLES.get(schema, "raw.databento_*")
 
@@ -211,9 +215,12 @@ def land_store(
     loaded_at = pd.Timestamp.now(tz="UTC")
     if str(store.metadata.stype_in) == "parent":
         if schema != "ohlcv-1d":
-            raise ExtractorError(f"databento: {source}: option bars are only taken as ohlcv-1d")
-        options = _join_definitions(bars, definitions, source)
-        return merge_rows(con, OPTIONS_TABLE, options.assign(loaded_at=loaded_at), KEY)
+            raise ExtractorError(
+                f"databento: {source}: bars by parent symbol are only taken as ohlcv-1d"
+            )
+        contracts = _join_definitions(bars, definitions, source)
+        table = parent_table(sorted(set(bars["symbol"])))
+        return merge_rows(con, table, contracts.assign(loaded_at=loaded_at), KEY)
     return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at), KEY)
 
 
@@ -285,10 +292,11 @@ def _latest_definitions(frame: pd.DataFrame) -> pd.DataFrame:
 def _join_definitions(
     bars: pd.DataFrame, definitions: pd.DataFrame | None, source: str
 ) -> pd.DataFrame:
-    """Option bars with their definition; every bar must find one."""
+    """Bars requested by parent with their definition; every bar must find one."""
     if definitions is None or definitions.empty:
         raise ExtractorError(
-            f"databento: {source} holds option bars but no definition records were given; "
+            f"databento: {source} holds bars by parent symbol but no definition records were "
+            "given; "
             "put the `definition` file of the same request in the folder"
         )
     joined = bars.join(definitions, on="instrument_id", how="left")
@@ -296,7 +304,7 @@ def _join_definitions(
     if missing.any():
         ids = sorted(joined.loc[missing, "instrument_id"].unique())[:5]
         raise ExtractorError(
-            f"databento: {source}: {int(missing.sum()):,} option bars have no definition "
+            f"databento: {source}: {int(missing.sum()):,} bars have no definition "
             f"(instrument_id e.g. {ids}); include the definition records for the same window"
         )
     return pd.DataFrame(

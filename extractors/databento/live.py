@@ -1,4 +1,4 @@
-"""The live historical API: a priced, capped pull of bars (and option definitions), each
+"""The live historical API: a priced, capped pull of bars (and definitions by parent), each
 download checked like an imported file, and the daily update."""
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from extractors.databento.tables import (
     FUTURES_TABLES,
     GATEWAY_VARIABLE,
     MAX_COST_VARIABLE,
-    OPTIONS_TABLE,
     SOURCE,
     ensure_tables,
+    parent_table,
 )
 from extractors.dbn import BAR_SCHEMAS, read_dbn
 
@@ -50,8 +50,9 @@ def pull(
     """Pull bars from the live historical API and land them; return the rows written.
 
     The key comes from DATABENTO_API_KEY and is never logged. The request is priced with
-    `metadata.get_cost` first and refused above `max_cost` US dollars. Option symbols
-    (`--stype-in parent`, e.g. ZL.OPT) also fetch the `definition` records of the window.
+    `metadata.get_cost` first and refused above `max_cost` US dollars. Parent symbols
+    (`--stype-in parent`: ZL.OPT, the options; ZL.FUT, every futures contract, the curve) also
+    fetch the `definition` records of the window.
     """
     with arguments_of(SOURCE):
         if schema not in BAR_SCHEMAS:
@@ -72,7 +73,7 @@ def pull(
     schemas = [schema, "definition"] if options else [schema]
     request = {"dataset": DATASET, "symbols": symbols, "start": start, "end": end}
     window = f"live:{schema}:{start}..{end}"
-    target = OPTIONS_TABLE if options else FUTURES_TABLES[schema]
+    target = parent_table(symbols) if options else FUTURES_TABLES[schema]
     with recorded_load(con, SOURCE, target, window) as load:
         cost = sum(
             _call(

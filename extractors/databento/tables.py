@@ -1,9 +1,11 @@
-"""The Databento source's names, settings and raw tables (futures bars, option bars)."""
+"""The Databento source's names, settings and raw tables (futures bars, option bars, every
+contract of a futures parent)."""
 
 from __future__ import annotations
 
 import duckdb
 
+from common.errors import ExtractorError
 from extractors.declaration import Column, Table
 
 SOURCE = "databento"
@@ -95,11 +97,49 @@ OPTIONS_1D = Table(
     key=KEY,
     freshness_checked=False,
 )
+# Every listed contract of a futures parent (ZL.FUT: outrights and calendar spreads), the
+# deferred months a term structure needs, with their definitions (raw symbol, expiration).
+CONTRACTS_1D = Table(
+    name="databento_futures_contracts_ohlcv_1d",
+    description=(
+        "One row per futures contract of a parent requested live (e.g. ZL.FUT: every listed "
+        "month and calendar spread) and daily bar, with definition fields (raw symbol, "
+        "expiry). Empty offline (no real parent pull is bundled): declared for lineage only; "
+        "no required model depends on it, and freshness is not checked."
+    ),
+    columns=(
+        Column(
+            "symbol", "varchar", "The contract's raw symbol (from its definition).", nullable=False
+        ),
+        Column("parent", "varchar", "Parent symbol requested, e.g. ZL.FUT.", nullable=False),
+        *_bar_columns("Bar open (daily bar), UTC."),
+        *_OHLCV,
+        Column("underlying", "varchar", "Underlying, as the definition gives it."),
+        Column("instrument_class", "varchar", "F (future) or S (calendar spread)."),
+        Column("strike_price", "double", "Null for futures (the options' column).", min_value=0),
+        Column("expiration", "timestamptz", "Expiry instant, UTC."),
+    ),
+    key=KEY,
+    freshness_checked=False,
+)
 FUTURES_TABLES = {"ohlcv-1h": FUTURES_1H.qualified, "ohlcv-1d": FUTURES_1D.qualified}
 OPTIONS_TABLE = OPTIONS_1D.qualified
+CONTRACTS_TABLE = CONTRACTS_1D.qualified
+TABLES = (FUTURES_1H, FUTURES_1D, OPTIONS_1D, CONTRACTS_1D)
+
+
+def parent_table(symbols: list[str]) -> str:
+    """The table bars requested by parent symbol land in: every contract of a futures parent
+    (`ZL.FUT`) in CONTRACTS_TABLE, options (`ZL.OPT`) in OPTIONS_TABLE; not both at once."""
+    futures = {str(symbol).upper().endswith(".FUT") for symbol in symbols}
+    if len(futures) > 1:
+        raise ExtractorError(
+            "databento: pull futures parents (ZL.FUT) and option parents (ZL.OPT) separately"
+        )
+    return CONTRACTS_TABLE if futures == {True} else OPTIONS_TABLE
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw Databento tables if they do not exist yet."""
-    for table in (FUTURES_1H, FUTURES_1D, OPTIONS_1D):
+    for table in TABLES:
         table.create(con)

@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -178,12 +179,14 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     return pull(con, start=start, end=end, series=[DIESEL_SERIES])
 
 
-SNAPSHOT_FILES = ("PET_PRI_GND_DCUS_NUS_W.xls",)
+SNAPSHOT_FILES = ("PET_PRI_GND_DCUS_NUS_W_1990-2026-03-02.xls",)
 
 
 def cut_snapshot(shared: Path, destination: Path) -> None:
     """Copy EIA's weekly retail price workbook unchanged (an .xls cannot be trimmed in place)."""
-    destination.mkdir(parents=True, exist_ok=True)
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
     for name in SNAPSHOT_FILES:
         (destination / name).write_bytes((Path(shared) / "eia" / name).read_bytes())
         log.info("snapshot: %s copied", name)

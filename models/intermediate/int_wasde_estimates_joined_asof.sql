@@ -1,10 +1,12 @@
 {#- Point-in-time USDA supply and use estimates per ZL trading day, from the newest report
     public by the end of the trade date (macro latest_public_period on report_month): U.S.
-    soybean oil stocks-to-use and biofuel use, Brazil and Argentina soybean production, each
+    soybean oil stocks-to-use and biofuel use, Brazil and Argentina soybean production, China's
+    soybean imports, each
     for the newest marketing year that report estimates, and its revision from the report
     before (the same marketing year one report month earlier; for a text table its `prev`
-    column). Where formats overlap, one row per estimate is kept: the OCE U.S. table or text
-    table, then an OCE world table, then PSD. Stocks-to-use = ending stocks / total use (or
+    column; for a workbook its previous-month column). Where formats overlap, one row per
+    estimate is kept: the U.S. table (OCE, text or workbook), then a world table (OCE or
+    workbook), then PSD. Stocks-to-use = ending stocks / total use (or
     domestic use + exports where no total is published), percent. A report more than
     max_age_days after the first day of its month is null (one missed WASDE). -#}
 {%- set max_age_days = 50 -%}
@@ -12,13 +14,17 @@
     'us_soybean_oil': ('United States', 'soybean_oil'),
     'brazil_soybean': ('Brazil', 'soybeans'),
     'argentina_soybean': ('Argentina', 'soybeans'),
+    'china_soybean': ('China', 'soybeans'),
 } -%}
 {%- set attributes = {
     'ending_stocks': 'quantity_million_lb', 'total_use': 'quantity_million_lb',
     'domestic_use': 'quantity_million_lb', 'exports': 'quantity_million_lb',
-    'biofuel_use': 'quantity_million_lb', 'production': 'quantity_million_mt'
+    'biofuel_use': 'quantity_million_lb', 'production': 'quantity_million_mt',
+    'imports': 'quantity_million_mt'
 } -%}
-{%- set measures = ['stocks_to_use_pct', 'biofuel_use_million_lb', 'production_million_mt'] -%}
+{%- set measures = [
+    'stocks_to_use_pct', 'biofuel_use_million_lb', 'production_million_mt', 'imports_million_mt'
+] -%}
 {%- set series_filters, pivot_columns, measure_columns = [], [], [] -%}
 {%- set revision_columns, newest_columns, report_columns, joins = [], [], [], [] -%}
 {%- for prefix, (region, commodity) in series.items() -%}
@@ -46,6 +52,7 @@
             ~ '_exports_million_lb), 0) as ' ~ p ~ '_stocks_to_use_pct',
             p ~ '_biofuel_use_million_lb',
             p ~ '_production_million_mt',
+            p ~ '_imports_million_mt',
         ]) -%}
     {%- endfor -%}
     {%- for measure in measures -%}
@@ -91,8 +98,8 @@ estimates as (
             partition by report_month, region, commodity_key, attribute_key, market_year_start
             order by
                 case
-                    when dataset in ('oce', 'text') and table_name like 'U.S.%' then 1
-                    when dataset = 'oce' then 2
+                    when dataset in ('oce', 'text', 'xls') and table_name like 'U.S.%' then 1
+                    when dataset in ('oce', 'xls') then 2
                     else 3
                 end,
                 dataset
@@ -175,6 +182,7 @@ final as (
         reports.us_soybean_oil_market_year_start,
         reports.brazil_soybean_market_year_start,
         reports.argentina_soybean_market_year_start,
+        reports.china_soybean_market_year_start,
 
         -- U.S. soybean oil: stocks-to-use (percent; revision in percentage points), biofuel use
         {{ feature_round('reports.us_soybean_oil_stocks_to_use_pct') }}
@@ -195,6 +203,12 @@ final as (
             as argentina_soybean_production_million_mt,
         {{ feature_round('reports.argentina_soybean_production_million_mt_revision') }}
             as argentina_soybean_production_revision_million_mt,
+
+        -- China's soybean imports (the China bucket), million metric tons
+        {{ feature_round('reports.china_soybean_imports_million_mt') }}
+            as china_soybean_imports_million_mt,
+        {{ feature_round('reports.china_soybean_imports_million_mt_revision') }}
+            as china_soybean_imports_revision_million_mt,
 
         -- when the report used became public
         reports.available_at as wasde_available_at

@@ -32,8 +32,14 @@ def _ns(moment: dt.date | dt.datetime) -> int:
     return int(moment.timestamp()) * 1_000_000_000
 
 
-def encode_dbn(schema: dbn.Schema, records: list[bytes], days: int = 2) -> bytes:
-    """A zstd DBN payload for parent symbol ZL.OPT (constructed: records encoded in the test)."""
+def encode_dbn(
+    schema: dbn.Schema,
+    records: list[bytes],
+    days: int = 2,
+    parent: str = "ZL.OPT",
+    instruments: tuple[int, ...] = tuple(option[0] for option in OPTIONS),
+) -> bytes:
+    """A zstd DBN payload for a parent symbol (constructed: records encoded in the test)."""
     end = OPTION_START + dt.timedelta(days=days)
     metadata = dbn.Metadata(
         dataset="GLBX.MDP3",
@@ -42,11 +48,11 @@ def encode_dbn(schema: dbn.Schema, records: list[bytes], days: int = 2) -> bytes
         stype_in=dbn.SType.PARENT,
         stype_out=dbn.SType.INSTRUMENT_ID,
         schema=schema,
-        symbols=["ZL.OPT"],
+        symbols=[parent],
         mappings=[
             SymbolMapping(
-                "ZL.OPT",
-                [SymbolInterval(OPTION_START, end, str(instrument)) for instrument, *_ in OPTIONS],
+                parent,
+                [SymbolInterval(OPTION_START, end, str(instrument)) for instrument in instruments],
             )
         ],
     )
@@ -100,3 +106,60 @@ def constructed_option_bars() -> bytes:
             )
             records.append(bytes(record))
     return encode_dbn(dbn.Schema.OHLCV_1D, records)
+
+
+# Constructed futures universe for a parent pull of ZL.FUT (no real per-contract sample may be
+# bundled): the July and December 2024 ZL contracts over the same two sessions.
+FUTURES = [
+    # instrument_id, raw symbol, expiration, close (cents/lb)
+    (910001, "ZLN4", dt.datetime(2024, 7, 12, 17, 20, tzinfo=dt.UTC), 44.0),
+    (910002, "ZLZ4", dt.datetime(2024, 12, 13, 18, 20, tzinfo=dt.UTC), 44.5),
+]
+
+
+def constructed_future_definitions() -> bytes:
+    """Definition records of the constructed ZL contracts, one per contract per session."""
+    records = []
+    for day in range(2):
+        ts = _ns(OPTION_START) + day * DAY_NS
+        for instrument, symbol, expiration, _ in FUTURES:
+            record = dbn.InstrumentDefMsg(
+                publisher_id=1,
+                instrument_id=instrument,
+                ts_event=ts,
+                ts_recv=ts,
+                min_price_increment=10_000_000,
+                display_factor=1_000_000_000,
+                raw_symbol=symbol,
+                asset="ZL",
+                security_type="FUT",
+                instrument_class=dbn.InstrumentClass.FUTURE,
+                security_update_action=dbn.SecurityUpdateAction.ADD,
+                expiration=_ns(expiration),
+            )
+            records.append(bytes(record))
+    ids = tuple(future[0] for future in FUTURES)
+    return encode_dbn(dbn.Schema.DEFINITION, records, parent="ZL.FUT", instruments=ids)
+
+
+def constructed_future_bars() -> bytes:
+    """Daily bars (ohlcv-1d) of the constructed ZL contracts, two sessions."""
+    records = []
+    for day in range(2):
+        ts = _ns(OPTION_START) + day * DAY_NS
+        for instrument, _, _, close in FUTURES:
+            price = int((close + 0.1 * day) * 1e9)
+            record = dbn.OHLCVMsg(
+                rtype=dbn.RType.OHLCV_1D,
+                publisher_id=1,
+                instrument_id=instrument,
+                ts_event=ts,
+                open=price,
+                high=price + 100_000_000,
+                low=price - 100_000_000,
+                close=price,
+                volume=1000 + day,
+            )
+            records.append(bytes(record))
+    ids = tuple(future[0] for future in FUTURES)
+    return encode_dbn(dbn.Schema.OHLCV_1D, records, parent="ZL.FUT", instruments=ids)

@@ -87,6 +87,8 @@ def test_legacy_layouts_and_their_futures_only_flag(con) -> None:
     cftc.import_path(con, LEGACY_COMBINED)
     rows = _rows(con)
     assert set(rows["report_type"]) == {"legacy"}
+    # both files hold a real DJIA Consolidated line (code `12460+`): skipped, not refused
+    assert set(rows["market_code"]) == {"007601", "026603"}
     by_flag = rows.groupby("futures_only")["as_of_date"].agg(["count", "max"])
     assert by_flag.loc[True, "count"] == 6  # annual.txt in deacot2021: futures only
     assert by_flag.loc[False, "max"] == pd.Timestamp("2026-03-03")  # annualof.txt: combined

@@ -21,6 +21,8 @@ from dbn_payloads import (
     REAL_SLICE,
     REAL_SLICE_ROWS,
     constructed_definitions,
+    constructed_future_bars,
+    constructed_future_definitions,
     constructed_option_bars,
 )
 from pytest_httpserver import HTTPServer
@@ -176,6 +178,42 @@ def test_option_pull_joins_definitions(con, gateway: HTTPServer) -> None:
         " order by instrument_class"
     ).fetchall()
     assert landed == [("ZL.OPT", "C", 45.0), ("ZL.OPT", "P", 45.0)]
+
+
+def test_futures_parent_pull_lands_every_contract_with_its_expiry(con, gateway) -> None:
+    # GIVEN a gateway serving constructed bars and definitions of two ZL contracts
+    payloads = {
+        "ohlcv-1d": constructed_future_bars(),
+        "definition": constructed_future_definitions(),
+    }
+
+    def serve(request: Request) -> Response:
+        assert request.form["stype_in"] == "parent" and request.form["symbols"] == "ZL.FUT"
+        return Response(payloads[request.form["schema"]], content_type="application/octet-stream")
+
+    gateway.expect_request(COST_PATH, method="POST").respond_with_response(_cost(0.02))
+    gateway.expect_request(RANGE_PATH, method="POST").respond_with_handler(serve)
+    # WHEN the parent symbol ZL.FUT is pulled (the deferred months of the curve)
+    rows = _pull(con, schema="ohlcv-1d", symbols=["ZL.FUT"], stype_in="parent")
+    # THEN each contract's bars land in the contracts table with its expiry; no option rows
+    assert rows == 4
+    landed = con.execute(
+        f"""select symbol, parent, instrument_class, expiration::date::varchar, max(close)
+        from {databento.CONTRACTS_TABLE} group by all order by symbol"""
+    ).fetchall()
+    assert landed == [
+        ("ZLN4", "ZL.FUT", "F", "2024-07-12", 44.1),
+        ("ZLZ4", "ZL.FUT", "F", "2024-12-13", 44.6),
+    ]
+    assert con.execute(f"select count(*) from {databento.OPTIONS_TABLE}").fetchone() == (0,)
+    # a second identical pull changes nothing
+    assert _pull(con, schema="ohlcv-1d", symbols=["ZL.FUT"], stype_in="parent") == 0
+
+
+def test_futures_and_option_parents_are_pulled_separately(con, gateway) -> None:
+    with pytest.raises(ExtractorError, match="pull futures parents"):
+        _pull(con, schema="ohlcv-1d", symbols=["ZL.FUT", "ZL.OPT"], stype_in="parent")
+    assert gateway.log == []
 
 
 def _two_frames(payload: bytes) -> bytes:

@@ -1,7 +1,7 @@
 """EIA weekly retail prices: workbook and API v2 parsing, release rule, bad input, live pulls.
 
-The workbook is the real `PET_PRI_GND_DCUS_NUS_W.xls` (427 KB, an .xls cannot be trimmed
-without rewriting it), read from the bundled snapshot copy. No real API v2 response exists:
+The workbook is the real `PET_PRI_GND_DCUS_NUS_W.xls` as EIA wrote it on 2026-03-02 (489 KB),
+read from the bundled snapshot copy. No real API v2 response exists:
 fixtures/eia/constructed_api_v2_*.json is built from the published schema (it says so in its
 `_note`), with real diesel values from the workbook. The live API is a local HTTP server.
 """
@@ -26,14 +26,14 @@ from common.paths import SNAPSHOT_DIR
 from extractors import eia
 from extractors.eia import parse as eia_parse
 
-WORKBOOK = SNAPSHOT_DIR / "eia" / "PET_PRI_GND_DCUS_NUS_W.xls"
+WORKBOOK = SNAPSHOT_DIR / "eia" / "PET_PRI_GND_DCUS_NUS_W_1990-2026-03-02.xls"
 API_PAGE = (
     Path(__file__).parent
     / "fixtures"
     / "eia"
     / "constructed_api_v2_weekly_diesel_2021-08-23_to_2021-09-13.json"
 )
-WORKBOOK_ROWS = 19_602  # 15 series, 1990-08-20 .. 2021-09-13, blanks before each series starts
+WORKBOOK_ROWS = 22_864  # 15 series, 1990-08-20 .. 2026-03-02, blanks before each series starts
 DIESEL_LAST_WEEKS = [
     (dt.date(2021, 8, 23), 3.324, pd.Timestamp("2021-08-23 21:00", tz="UTC")),
     (dt.date(2021, 8, 30), 3.339, pd.Timestamp("2021-08-30 21:00", tz="UTC")),
@@ -44,15 +44,19 @@ DIESEL_LAST_WEEKS = [
 KEY = "eia-test-key-not-real"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, since: dt.date = dt.date(2021, 8, 23)) -> list[tuple]:
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    since: dt.date = dt.date(2021, 8, 23),
+    until: dt.date = dt.date(2021, 9, 13),
+) -> list[tuple]:
     return [
         (period, value, pd.Timestamp(at))
         for period, value, at in con.execute(
             f"""
             select period_date, value, available_at from {eia.TABLE}
-            where series_id = ? and period_date >= ? order by period_date
+            where series_id = ? and period_date between ? and ? order by period_date
             """,
-            [eia.DIESEL_SERIES, since],
+            [eia.DIESEL_SERIES, since, until],
         ).fetchall()
     ]
 
@@ -102,7 +106,7 @@ def test_sheet_layout_errors_name_the_field() -> None:
     text_value = copy.deepcopy(rows)
     text_value[-1][13] = "$3,372"
     with pytest.raises(
-        ExtractorError, match="field EMD_EPD2D_PTE_NUS_DPG at row 1625 is '\\$3,372'"
+        ExtractorError, match="field EMD_EPD2D_PTE_NUS_DPG at row 1858 is '\\$3,372'"
     ):
         eia_parse.parse_sheet(text_value, datemode, "x.xls sheet 'Data 1'")
     other_series = copy.deepcopy(rows)

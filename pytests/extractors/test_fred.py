@@ -23,6 +23,7 @@ from werkzeug import Response
 
 from cbi.cli import main
 from common.errors import ExtractorError, MissingCredentialError
+from common.paths import SNAPSHOT_DIR
 from extractors import fred
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fred"
@@ -294,3 +295,15 @@ def test_daily_update_pulls_every_series_from_shortly_before_the_last_one(
     assert {(a["observation_start"], a["realtime_start"], a["observation_end"]) for a in asked} == {
         ("2024-06-24", "2024-06-24", "2024-07-20")
     }
+
+
+def test_a_fredapi_copy_reads_by_its_name_with_the_official_values() -> None:
+    """The snapshot's DEXCHUS re-written by fredapi/pandas (`date,value`, missing days dropped)
+    is named by its file; on every common date it equals the official download."""
+    folder = SNAPSHOT_DIR / "fred"
+    copy = fred.parse_file(folder / "DEXCHUS_1981-2025-09_header_date_value.csv")
+    official = fred.parse_file(folder / "DEXCHUS_2019-2024.csv").dropna(subset=["value"])
+    assert set(copy["series_id"]) == {"DEXCHUS"}
+    assert copy["observation_date"].max() == dt.date(2025, 9, 26)
+    both = official.merge(copy, on="observation_date", suffixes=("", "_copy"))
+    assert len(both) == len(official) and (both["value"] == both["value_copy"]).all()

@@ -35,7 +35,7 @@ def test_snapshot_loads_every_bar(con) -> None:
     assert (bars, symbols, first, last) == (SNAPSHOT_ROWS, 13, "2010-06-07", "2024-12-31")
 
 
-def test_snapshot_loads_fred_and_cftc(con) -> None:
+def test_snapshot_loads_fred_cftc_and_wasde(con) -> None:
     load_snapshot(con)
     fred_rows, fred_series = con.execute(
         "select count(*), count(distinct series_id) from raw.fred_economic"
@@ -43,4 +43,10 @@ def test_snapshot_loads_fred_and_cftc(con) -> None:
     cot_rows, last_report = con.execute(
         "select count(*), max(as_of_date)::varchar from raw.cftc_cot"
     ).fetchone()
-    assert (fred_rows, fred_series, cot_rows, last_report) == (47_372, 9, 783, "2023-10-10")
+    assert (fred_rows, fred_series, cot_rows, last_report) == (49_891, 9, 783, "2023-10-10")
+    # every monthly WASDE 2010-04..2025-04 but the two USDA never published (2013-10, 2019-01)
+    reports = con.execute(
+        """select count(distinct report_month), min(report_month)::varchar,
+        max(report_month)::varchar from raw.usda_wasde"""
+    ).fetchone()
+    assert reports == (179, "2010-04-01", "2025-04-01")

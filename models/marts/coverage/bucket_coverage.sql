@@ -18,6 +18,12 @@ feeds as (
 
 ),
 
+source_gaps as (
+
+    select * from {{ ref('source_gaps') }}
+
+),
+
 coverage_anchor as (
 
     select max(trade_date) as coverage_as_of
@@ -36,7 +42,7 @@ source_coverage as (
         count(feeds.feed) filter (where feeds.is_fresh) as feeds_fresh,
         string_agg(
             feeds.feed || ' (last ' || coalesce(cast(feeds.last_period_date as varchar), 'none')
-            || ')',
+            || coalesce('; ' || source_gaps.reason, '') || ')',
             ', ' order by feeds.feed
         ) filter (where not feeds.is_fresh) as stale_feeds,
         max(feeds.last_period_date) as last_period_date,
@@ -47,6 +53,8 @@ source_coverage as (
         on
             bucket_sources.source = feeds.source
             and (bucket_sources.bucket = feeds.bucket or feeds.bucket is null)
+    left join source_gaps
+        on feeds.source = source_gaps.source and feeds.feed = source_gaps.feed
     group by bucket_sources.bucket, bucket_sources.source, bucket_sources.required_for_training
 
 ),

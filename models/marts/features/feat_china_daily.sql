@@ -57,6 +57,24 @@ with_export_sales as (
 
 ),
 
+wasde as (
+
+    select * from {{ ref('int_wasde_estimates_joined_asof') }}
+
+),
+
+with_wasde as (
+
+    select
+        with_export_sales.*,
+        wasde.china_soybean_imports_million_mt,
+        wasde.china_soybean_imports_revision_million_mt,
+        wasde.wasde_available_at
+    from with_export_sales
+    left join wasde on with_export_sales.trade_date = wasde.trade_date
+
+),
+
 features as (
 
     select
@@ -87,13 +105,21 @@ features as (
             {{ column }},
         {%- endfor %}
 
+        -- USDA WASDE (monthly): China's soybean imports, newest marketing year, million t
+        china_soybean_imports_million_mt,
+        china_soybean_imports_revision_million_mt,
+
         -- provenance
         hg_age_days,
         greatest(
-            hg_available_at, zs_available_at, china_news_available_at, export_sales_available_at
+            hg_available_at,
+            zs_available_at,
+            china_news_available_at,
+            export_sales_available_at,
+            wasde_available_at
         ) as available_at
 
-    from with_export_sales
+    from with_wasde
 
 )
 

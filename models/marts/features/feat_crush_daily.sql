@@ -44,6 +44,12 @@ nopa as (
 
 ),
 
+zl_carry as (
+
+    select * from {{ ref('int_zl_rolls_joined_asof') }}
+
+),
+
 with_fundamentals as (
 
     select
@@ -54,11 +60,22 @@ with_fundamentals as (
         {%- for column in nopa_columns %}
             nopa.{{ column }},
         {%- endfor %}
-        greatest(crush_values.available_at, wasde.wasde_available_at, nopa.nopa_available_at)
-            as available_at
+        wasde.wasde_available_at,
+        zl_carry.calendar_spread_cents_per_lb as zl_roll_calendar_spread_cents_per_lb,
+        zl_carry.carry_pct_per_month as zl_roll_carry_pct_per_month,
+        zl_carry.carry_annualised_pct as zl_roll_carry_annualised_pct,
+        date_diff('day', zl_carry.roll_date, crush_values.trade_date) as zl_roll_age_days,
+        zl_carry.available_at as zl_roll_available_at,
+        greatest(
+            crush_values.available_at,
+            wasde.wasde_available_at,
+            nopa.nopa_available_at,
+            zl_carry.available_at
+        ) as available_at
     from crush_values
     left join wasde on crush_values.trade_date = wasde.trade_date
     left join nopa on crush_values.trade_date = nopa.trade_date
+    left join zl_carry on crush_values.trade_date = zl_carry.trade_date
 
 ),
 
@@ -99,8 +116,17 @@ features as (
             {{ column }},
         {%- endfor %}
 
+        -- term structure at the last ZL roll: the spread of the contract entered over the one
+        -- left, per month of maturity gap (positive = contango, negative = backwardation)
+        zl_roll_calendar_spread_cents_per_lb,
+        zl_roll_carry_pct_per_month,
+        zl_roll_carry_annualised_pct,
+        zl_roll_age_days,
+
         -- provenance
         crush_inputs_max_age_days,
+        wasde_available_at,
+        zl_roll_available_at,
         available_at
 
     from with_fundamentals

@@ -1,4 +1,4 @@
-{#- One row per format, report, table, region, commodity, attribute and marketing year, with
+{#- One row per format (oce, psd, text, xls), report, table, region, commodity, attribute and marketing year, with
     the commodity and attribute named once for all three formats (commodity_key,
     attribute_key; null for attributes no feature uses) and quantities converted to million
     metric tons and million pounds (null for prices, areas, yields and rates). Soybeans weigh
@@ -32,9 +32,14 @@ named as (
             when 'domestic crush' then 'crush'
             when 'crush' then 'crush'
             when 'domestic disappearance' then 'domestic_use'
+            when 'domestic' then 'domestic_use'
             when 'domestic total' then 'domestic_use'
             when 'domestic consumption' then 'domestic_use'
+            -- the same U.S. soybean oil line under its names over the years
             when 'biofuel' then 'biofuel_use'
+            when 'biodiesel' then 'biofuel_use'
+            when 'methyl ester' then 'biofuel_use'
+            when 'for methyl ester' then 'biofuel_use'
             when 'use, total' then 'total_use'
             when 'ending stocks' then 'ending_stocks'
         end as attribute_key,
