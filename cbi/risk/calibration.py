@@ -93,9 +93,7 @@ def hit_rates(distribution: pd.DataFrame, horizon_days: dict[str, int]) -> pd.Da
     return frame.reset_index(drop=True)
 
 
-def seven_quantile_losses(
-    distribution: pd.DataFrame, backtest: pd.DataFrame
-) -> pd.DataFrame:
+def seven_quantile_losses(distribution: pd.DataFrame, backtest: pd.DataFrame) -> pd.DataFrame:
     """Per as-of date and horizon: the mean pinball (cents/lb) over the seven levels of the
     distribution and of each random walk, whose seven quantiles are the split normal through
     its own P10/P50/P90 (`base_quantiles`). Rows with a known actual scored by all three."""
@@ -115,12 +113,8 @@ def seven_quantile_losses(
         logs = [np.log(group[c].to_numpy(dtype=float) / close) for c in ("p10", "p50", "p90")]
         prices = close[:, None] * np.exp(base_quantiles(*logs))
         actual = group["actual"].to_numpy(dtype=float)
-        losses = np.mean(
-            [pinball(actual, prices[:, k], q) for k, q in enumerate(LEVELS)], axis=0
-        )
-        wide = wide.merge(
-            group[keys].assign(**{str(member): losses}), on=keys, how="inner"
-        )
+        losses = np.mean([pinball(actual, prices[:, k], q) for k, q in enumerate(LEVELS)], axis=0)
+        wide = wide.merge(group[keys].assign(**{str(member): losses}), on=keys, how="inner")
     return wide.sort_values(keys).reset_index(drop=True)
 
 
@@ -187,7 +181,9 @@ def meets_target(hits: pd.DataFrame) -> bool:
 
 def render_hit_rates(hits: pd.DataFrame) -> str:
     """The calibration table: one line per horizon and period, the hit rate of each quantile."""
-    lines = ["horizon  period                 " + "  ".join(f"{q:>5.0%}" for q in LEVELS) + "  target"]
+    lines = [
+        "horizon  period                 " + "  ".join(f"{q:>5.0%}" for q in LEVELS) + "  target"
+    ]
     for (horizon, period), group in hits.groupby(["horizon", "period"], sort=False):
         cells = "  ".join(
             f"{r.hit_rate:>4.0%}{'' if r.within else '*'}".rjust(5) for r in group.itertuples()
@@ -202,8 +198,7 @@ def render_hit_rates(hits: pd.DataFrame) -> str:
 def render_skill(skill: pd.DataFrame) -> str:
     """Seven-quantile pinball against each random walk, with interval, DM and worst year."""
     lines = [
-        "horizon  period                 yardstick     ratio  95% interval    DM     p  "
-        "worst year"
+        "horizon  period                 yardstick     ratio  95% interval    DM     p  worst year"
     ]
     for r in skill.itertuples():
         interval = "too few outcomes" if np.isnan(r.low) else f"{r.low:.3f}-{r.high:.3f}"

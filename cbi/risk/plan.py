@@ -118,7 +118,9 @@ def _number(text: str) -> float | None:
 def purchase_date(month: pd.Period, as_of: pd.Timestamp) -> pd.Timestamp:
     """The trading day a month's pounds are bought: the 15th or the next trading day, and
     never on or before the as-of date."""
-    start = max(month.to_timestamp() + pd.Timedelta(days=PURCHASE_DAY - 1), as_of + pd.Timedelta(days=1))
+    start = max(
+        month.to_timestamp() + pd.Timedelta(days=PURCHASE_DAY - 1), as_of + pd.Timedelta(days=1)
+    )
     return pd.Timestamp(sessions(start, start + pd.Timedelta(days=10))[0])
 
 

@@ -55,8 +55,13 @@ def _exceed(curve: QuantileCurve, close: float, threshold: float) -> float:
 
 
 def cover_share(
-    curve: QuantileCurve, close: float, forward: float, budget: float, covered: float,
-    covered_cost: float, tolerance: float,
+    curve: QuantileCurve,
+    close: float,
+    forward: float,
+    budget: float,
+    covered: float,
+    covered_cost: float,
+    tolerance: float,
 ) -> float:
     """The extra share of a month's need to buy forward now (see the module docstring)."""
     best, best_probability = 0.0, 2.0
@@ -128,7 +133,12 @@ def backtest_rule(
             forward = close * (1 + carry * days / DAYS_PER_MONTH)
             curve = QuantileCurve(quantiles_at(by_days, days))
             x = cover_share(
-                curve, close, forward, later_budget, covered[later], covered_cost[later],
+                curve,
+                close,
+                forward,
+                later_budget,
+                covered[later],
+                covered_cost[later],
                 tolerance,
             )
             covered[later] += x

@@ -8,7 +8,5 @@ from cbi.training.tables import with_date_columns
 def model(dbt, session):
     dbt.config(materialized="table")
     return with_date_columns(
-        live_distribution(
-            dbt.ref("zl_backtest_distribution").df(), dbt.ref("zl_predictions").df()
-        )
+        live_distribution(dbt.ref("zl_backtest_distribution").df(), dbt.ref("zl_predictions").df())
     )
