@@ -5,13 +5,28 @@ with
 
 published as (
 
-    select horizon, as_of_date, target_date, 0.1 as quantile, p10 as price_cents_per_lb
+    select
+        horizon,
+        as_of_date,
+        target_date,
+        0.1 as quantile,
+        p10 as price_cents_per_lb
     from {{ ref('zl_predictions') }}
     union all
-    select horizon, as_of_date, target_date, 0.5 as quantile, p50 as price_cents_per_lb
+    select
+        horizon,
+        as_of_date,
+        target_date,
+        0.5 as quantile,
+        p50 as price_cents_per_lb
     from {{ ref('zl_predictions') }}
     union all
-    select horizon, as_of_date, target_date, 0.9 as quantile, p90 as price_cents_per_lb
+    select
+        horizon,
+        as_of_date,
+        target_date,
+        0.9 as quantile,
+        p90 as price_cents_per_lb
     from {{ ref('zl_predictions') }}
 
 ),

@@ -65,7 +65,8 @@ def cover_share(
 ) -> float:
     """The extra share of a month's need to buy forward now (see the module docstring)."""
     best, best_probability = 0.0, 2.0
-    for x in np.arange(0.0, 1.0 - covered + 1e-9, COVER_STEP):
+    for step in range(int(round((1.0 - covered) / COVER_STEP)) + 1):
+        x = min(step * COVER_STEP, 1.0 - covered)
         rest = 1.0 - covered - x
         if rest > 1e-9:
             probability = _exceed(curve, close, (budget - covered_cost - x * forward) / rest)
@@ -183,7 +184,7 @@ def compare(months: pd.DataFrame, label: str) -> Comparison:
     high = dict.fromkeys(STATISTICS, np.nan)
     if len(months) >= MIN_BLOCKS * BLOCK_MONTHS:
         samples = block_samples(len(months), BLOCK_MONTHS)
-        diffs = {s: [] for s in STATISTICS}
+        diffs: dict[str, list[float]] = {s: [] for s in STATISTICS}
         for rows in samples:
             resampled = months.iloc[rows]
             a, b = statistics(resampled, "paid_rule"), statistics(resampled, "paid_ratable")
