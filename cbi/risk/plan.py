@@ -21,6 +21,7 @@ Cost at risk = P90 - P50 of the plan's total cost.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from cbi.training.calendar import sessions
 from common.errors import UserError
 
 REQUIRED = ("month", "pounds")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 BUDGET = "budget_cents_per_lb"
 PURCHASE_DAY = 15
 DAYS_PER_MONTH = 21
@@ -85,9 +87,9 @@ def read_plan(path: Path) -> pd.DataFrame:
 def _parse_line(path: Path, line: int, record: dict[str, str]) -> dict[str, object]:
     """One plan line's month, pounds and budget, or a UserError naming the line."""
     try:
-        month = pd.Period(record["month"], freq="M")
-        if len(record["month"]) != 7:
+        if not MONTH.fullmatch(record["month"]):
             raise ValueError
+        month = pd.Period(record["month"], freq="M")
     except ValueError:
         raise UserError(
             f"plan: {path}: line {line}: bad month '{record['month']}' (use YYYY-MM)"

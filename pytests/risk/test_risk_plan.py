@@ -39,6 +39,7 @@ def test_the_sample_plan_reads():
     [
         ("month,pounds\n2025-01,100\n2025-13,100\n", "line 3: bad month '2025-13'"),
         ("month,pounds\n2025-01,100\nJan 2025,100\n", "line 3: bad month 'Jan 2025'"),
+        ("month,pounds\n2025/01,100\n", "line 2: bad month '2025/01'"),
         ("month,pounds\n2025-01,-5\n", "line 2: pounds must be a number >= 0, got '-5'"),
         ("month,pounds\n2025-01,lots\n", "line 2: pounds must be a number >= 0"),
         ("month,budget_cents_per_lb\n2025-01,40\n", "line 1: missing column 'pounds'"),
