@@ -174,6 +174,29 @@ def skill_table(
     return frame.reset_index(drop=True)
 
 
+def pit_bins(hits: pd.DataFrame) -> pd.DataFrame:
+    """The PIT histogram in the distribution's own bins, from `hit_rates`: per horizon and
+    period, the share of outcomes between two neighbouring quantiles (0-5 %, 5-10 %, ...,
+    95-100 %) beside the bin's width, what a calibrated distribution would put there. The
+    reliability chart is `hit_rates` itself (hit rate against level)."""
+    out = []
+    for (horizon, period), group in hits.groupby(["horizon", "period"], sort=False):
+        levels = [0.0, *group["quantile"], 1.0]
+        below = [0.0, *group["hit_rate"], 1.0]
+        for k in range(len(levels) - 1):
+            out.append(
+                {
+                    "horizon": horizon,
+                    "period": period,
+                    "low": levels[k],
+                    "high": levels[k + 1],
+                    "share": below[k + 1] - below[k],
+                    "expected": levels[k + 1] - levels[k],
+                }
+            )
+    return pd.DataFrame(out)
+
+
 def meets_target(hits: pd.DataFrame) -> bool:
     """Every quantile of every horizon and period within its tolerance."""
     return bool(hits["within"].all())
@@ -198,12 +221,12 @@ def render_hit_rates(hits: pd.DataFrame) -> str:
 def render_skill(skill: pd.DataFrame) -> str:
     """Seven-quantile pinball against each random walk, with interval, DM and worst year."""
     lines = [
-        "horizon  period                 yardstick     ratio  95% interval    DM     p  worst year"
+        "horizon  period                 yardstick     ratio  95% interval      DM     p  worst year"
     ]
     for r in skill.itertuples():
         interval = "too few outcomes" if np.isnan(r.low) else f"{r.low:.3f}-{r.high:.3f}"
         lines.append(
-            f"{r.horizon:<8} {r.period:<22} {r.yardstick:<12} {r.ratio:6.3f}  {interval:<14} "
+            f"{r.horizon:<8} {r.period:<22} {r.yardstick:<12} {r.ratio:6.3f}  {interval:<16} "
             f"{r.dm_stat:5.2f} {r.dm_p:5.3f}  {r.worst_year} {r.worst_year_ratio:.3f}"
         )
     lines.append("(ratio: distribution pinball / random walk's over 5-95 %; below 1 = better)")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cbi.risk.calibration import diebold_mariano, hit_rates, meets_target, render_hit_rates
+from cbi.risk.calibration import (
+    diebold_mariano,
+    hit_rates,
+    meets_target,
+    pit_bins,
+    render_hit_rates,
+)
 
 DAYS = {"1w": 5, "1m": 21, "3m": 63, "6m": 126}
 
@@ -48,3 +54,14 @@ def test_diebold_mariano_sign_and_significance():
     assert p > 0.01
     assert np.isnan(diebold_mariano(theirs, theirs, 5)[0])
     assert pd.notna(stat)
+
+
+def test_pit_bins_add_up_and_show_a_shift(known_distribution):
+    """The PIT bins of each horizon and period add up to 1; under the planted shift the
+    outcomes pile up in the lower bins."""
+    calibrated = pit_bins(hit_rates(known_distribution("1m", 21), DAYS))
+    shifted = pit_bins(hit_rates(known_distribution("1m", 21, shift=0.25), DAYS))
+    for bins in (calibrated, shifted):
+        assert np.allclose(bins.groupby(["horizon", "period"])["share"].sum(), 1.0)
+    lower = shifted["high"] <= 0.5
+    assert shifted.loc[lower, "share"].sum() > calibrated.loc[lower, "share"].sum() + 0.1
