@@ -221,7 +221,8 @@ def render_hit_rates(hits: pd.DataFrame) -> str:
 def render_skill(skill: pd.DataFrame) -> str:
     """Seven-quantile pinball against each random walk, with interval, DM and worst year."""
     lines = [
-        "horizon  period                 yardstick     ratio  95% interval      DM     p  worst year"
+        "horizon  period                 yardstick     ratio  95% interval      DM     p  "
+        "worst year"
     ]
     for r in skill.itertuples():
         interval = "too few outcomes" if np.isnan(r.low) else f"{r.low:.3f}-{r.high:.3f}"
