@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CLOSE, SIGMA, constructed_outcomes
+from risk_constructed import CLOSE, SIGMA, constructed_outcomes
 from scipy.stats import norm
 
 from cbi.risk import LEVELS
