@@ -84,6 +84,11 @@ def render_risk(db_path: Path, budget: float, by: str | None, horizon: str | Non
                 f"{live.as_of:%Y-%m-%d}"
             )
         days = trading_days_until(live.as_of, date)
+        if days < 1:
+            raise UserError(
+                f"risk: --by {date:%Y-%m-%d} has no CME trading day after the forecast's "
+                f"as-of date {live.as_of:%Y-%m-%d}; give a later date"
+            )
         where = f"{date:%Y-%m-%d}"
     probability = exceed_probability(live.by_days, live.close, budget, days)
     prices = live.close * np.exp(quantiles_at(live.by_days, days))

@@ -118,6 +118,13 @@ def test_cbi_risk_refuses_a_date_past_the_last_horizon(small_db, capsys):
     )
 
 
+def test_cbi_risk_refuses_a_date_without_a_trading_day(small_db, capsys):
+    assert main(["--db", str(small_db), "risk", "--budget", "45", "--by", "2024-12-31"]) == 1
+    assert "is not after the forecast's as-of date" in capsys.readouterr().err
+    assert main(["--db", str(small_db), "risk", "--budget", "45", "--by", "2025-01-01"]) == 1
+    assert "has no CME trading day after" in capsys.readouterr().err
+
+
 def test_cbi_plan_prints_the_cost_distribution_and_says_the_rule_was_not_chosen(small_db, capsys):
     assert main(["--db", str(small_db), "plan", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
