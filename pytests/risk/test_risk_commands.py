@@ -20,6 +20,7 @@ from cbi.cli import main
 from cbi.risk import LEVELS
 from cbi.risk.alert import budget_alert, budget_event, budget_settings
 from cbi.risk.budget import brier_table, exceed_probability
+from cbi.risk.calibration import skill_table
 from cbi.risk.distribution import QuantileCurve
 from cbi.risk.rule import backtest_rule, cover_share, render_rule
 from common.errors import UserError
@@ -209,3 +210,20 @@ def test_budget_alert_fires_on_a_crossing_only(small_db):
     env = {"CBI_BUDGET_CENTS_PER_LB": f"{close * 10:.4f}", "CBI_BUDGET_ALERT_PROB": "0.2"}
     assert budget_alert(con, env) is None
     con.close()
+
+
+def test_skill_table_ties_the_same_distribution_and_penalises_a_planted_shift():
+    """The constructed distribution equals the random walks' (ratio 1, no DM statistic); with
+    all its quantiles shifted up (planted) it loses at 1w and 1m, significantly at 1w."""
+    tables = constructed_tables("2015-01-01")
+    distribution = tables["forecasts.zl_backtest_distribution"]
+    backtest = tables["forecasts.zl_backtest"]
+    same = skill_table(distribution, backtest, HORIZONS)
+    np.testing.assert_allclose(same["ratio"], 1.0, atol=1e-9)
+    assert same["dm_stat"].isna().all()
+    shifted = distribution.assign(price_cents_per_lb=distribution["price_cents_per_lb"] * 1.05)
+    worse = skill_table(shifted, backtest, HORIZONS)
+    assert (worse[worse["horizon"].isin(["1w", "1m"])]["ratio"] > 1).all()
+    week = worse[worse["horizon"] == "1w"]
+    assert (week["dm_p"] < 0.05).all() and (week["low"] > 1).all()
+    assert (worse["worst_year_ratio"] >= worse["ratio"] - 1e-9).all()
