@@ -13,8 +13,8 @@ from cbi.risk import LEVELS
 from cbi.risk.budget import brier_table, exceed_probability, render_brier
 from cbi.risk.calibration import hit_rates, render_hit_rates, render_skill, skill_table
 from cbi.risk.distribution import log_quantiles_by_days, quantiles_at, trading_days_until
-from cbi.risk.plan import budget_total, plan_risk, read_plan, render_plan
-from cbi.risk.rule import render_rule
+from cbi.risk.plan import BUDGET, budget_total, plan_risk, read_plan, render_plan
+from cbi.risk.rule import cover_now, render_rule
 from common.db import connect_read_only
 from common.errors import UserError
 from common.project import dbt_var, horizons
@@ -129,10 +129,12 @@ def render_plan_command(db_path: Path, plan_path: Path) -> str:
     carry = float(dbt_var("purchase_carry_per_month"))
     risk = plan_risk(plan, live.by_days, live.as_of, live.close, carry)
     history = closes.set_index("trade_date")["close"]
-    return "\n".join(
-        [
-            render_plan(risk, budget_total(plan)),
-            "",
-            render_rule(distribution, history, horizons(), carry),
-        ]
-    )
+    rule, tolerance = render_rule(distribution, history, horizons(), carry)
+    lines = [render_plan(risk, budget_total(plan)), "", rule]
+    if tolerance is not None and budget_total(plan) is not None:
+        shares = cover_now(risk.months, live.by_days, live.close, carry, tolerance, BUDGET)
+        today = ", ".join(
+            f"{m} {s:.0%}" for m, s in zip(risk.months["month"], shares, strict=True) if s > 0
+        )
+        lines.append(f"rule today: buy forward now {today or 'nothing'} (share of each month)")
+    return "\n".join(lines)

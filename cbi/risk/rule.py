@@ -246,19 +246,49 @@ def render_comparison(c: Comparison) -> list[str]:
     return lines
 
 
+def cover_now(
+    months: pd.DataFrame,
+    by_days: dict[int, np.ndarray],
+    close: float,
+    carry: float,
+    tolerance: float,
+    budget_column: str,
+) -> pd.Series:
+    """Today's rule for a plan: per month (`months` with month, days ahead and a budget), the
+    share of its need to buy forward now, nothing covered yet."""
+    shares = []
+    for row in months.itertuples():
+        budget = float(getattr(row, budget_column))
+        if not np.isfinite(budget) or row.days > max(by_days):
+            shares.append(0.0)
+            continue
+        forward = close * (1 + carry * row.days / DAYS_PER_MONTH)
+        curve = QuantileCurve(quantiles_at(by_days, row.days))
+        shares.append(cover_share(curve, close, forward, budget, 0.0, 0.0, tolerance))
+    return pd.Series(shares, index=months.index)
+
+
+def not_chosen(distribution: pd.DataFrame) -> str | None:
+    """The one line saying the database has no 2015-2019 walk-forward to choose on, or None."""
+    have = selection_months(distribution)
+    if have >= MIN_SELECTION_MONTHS:
+        return None
+    first = pd.to_datetime(distribution["as_of_date"]).min()
+    return (
+        f"rule: not chosen: the walk-forward here starts {first:%Y-%m-%d} and covers {have} "
+        f"months of 2015-2019 (needs {MIN_SELECTION_MONTHS}); run `cbi backtest --start "
+        "2015-01-01 --end 2024-12-31 --profile full` first"
+    )
+
+
 def render_rule(
     distribution: pd.DataFrame, closes: pd.Series, horizon_days: dict[str, int], carry: float
-) -> str:
-    """The rule's choice on 2015-2019 and its record on both periods, or the one line saying
-    the database has no 2015-2019 walk-forward to choose on."""
-    have = selection_months(distribution)
-    if have < MIN_SELECTION_MONTHS:
-        first = pd.to_datetime(distribution["as_of_date"]).min()
-        return (
-            f"rule: not chosen: the walk-forward here starts {first:%Y-%m-%d} and covers {have} "
-            f"months of 2015-2019 (needs {MIN_SELECTION_MONTHS}); run `cbi backtest --start "
-            "2015-01-01 --end 2024-12-31 --profile full` first"
-        )
+) -> tuple[str, float | None]:
+    """(the rule's choice on 2015-2019 and its record on both periods, the tolerance), or the
+    one line saying the database has no 2015-2019 walk-forward to choose on and None."""
+    missing = not_chosen(distribution)
+    if missing is not None:
+        return missing, None
     tolerance, table = choose_tolerance(distribution, closes, horizon_days, carry)
     months = backtest_rule(distribution, closes, horizon_days, carry, tolerance)
     tried = ", ".join(f"{t.tolerance:.0%}: {t.above_budget:.1%}" for t in table.itertuples())
@@ -270,4 +300,4 @@ def render_rule(
         held = in_period(months, period)
         if len(held):
             lines.extend(render_comparison(compare(held, period.label)))
-    return "\n".join(lines)
+    return "\n".join(lines), tolerance

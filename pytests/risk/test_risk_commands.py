@@ -22,7 +22,7 @@ from cbi.risk.alert import budget_alert, budget_event, budget_settings
 from cbi.risk.budget import brier_table, exceed_probability
 from cbi.risk.calibration import skill_table
 from cbi.risk.distribution import QuantileCurve
-from cbi.risk.rule import backtest_rule, cover_share, render_rule
+from cbi.risk.rule import TOLERANCES, backtest_rule, cover_share, render_rule
 from common.errors import UserError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample_plan.csv"
@@ -188,8 +188,9 @@ def test_the_rule_backtest_chooses_on_2015_2019_and_reports_both_periods():
     assert months["covered_ahead"].between(0, 1).all() and months["covered_ahead"].gt(0).any()
     ratable = backtest_rule(distribution, closes, HORIZONS, 0.005, 1.0)
     assert (ratable["covered_ahead"] == 0).all()
-    text = render_rule(distribution, closes, HORIZONS, 0.005)
+    text, tolerance = render_rule(distribution, closes, HORIZONS, 0.005)
     assert "chosen on 2015-2019" in text and "2020-2024 reported (" in text
+    assert tolerance in TOLERANCES
     assert "months paid above budget" in text and "90th percentile paid" in text
 
 
@@ -227,3 +228,22 @@ def test_skill_table_ties_the_same_distribution_and_penalises_a_planted_shift():
     week = worse[worse["horizon"] == "1w"]
     assert (week["dm_p"] < 0.05).all() and (week["low"] > 1).all()
     assert (worse["worst_year_ratio"] >= worse["ratio"] - 1e-9).all()
+
+
+def test_cbi_plan_on_a_2015_2024_walk_forward_chooses_the_rule_and_says_what_to_cover(
+    tmp_path, capsys
+):
+    db = write_db(tmp_path / "long.duckdb", constructed_tables("2015-01-01"))
+    close = (
+        duckdb.connect(str(db), read_only=True)
+        .sql("select max(close_cents_per_lb) from forecasts.zl_predictions")
+        .fetchone()[0]
+    )
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        f"month,pounds,budget_cents_per_lb\n2025-02,1000,{close:.2f}\n2025-04,1000,{close:.2f}\n"
+    )
+    assert main(["--db", str(db), "plan", str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert "chosen on 2015-2019" in out and "2015-2019 selection (" in out
+    assert "rule today: buy forward now" in out
