@@ -14,6 +14,10 @@ Method (in log return r = log(price / close) of the as-of close):
    split-conformal calibration per level: a level whose past outcomes fell below it too rarely
    moves down, whatever the other tail did. Today's conformal band instead widens P10 and P90
    by one amount from max(p10 - y, y - p90), which over-widens the tail that did not miss.
+   Which levels are calibrated is the profile's `distribution_calibration`
+   (`cbi.training.profiles`): "tails" (the default) the 5/10/90/95 % levels, with the median
+   left at the ensemble's P50 and 25/75 % on the split normal between the calibrated tails
+   and the median; "all" every level; "none" none (the split normal of step 1).
 3. Point in time: an as-of date's past is the rows whose target date is on or before it
    (`cbi.training.evidence.past_rows`, the mask the conformal band uses; daily h-day outcomes
    overlap, so no row whose outcome was still open is used), the last `window` of them, with
@@ -82,36 +86,76 @@ def strictly_increasing(quantiles: np.ndarray) -> np.ndarray:
     return out
 
 
-def calibrated_quantiles(frame: pd.DataFrame, window: int, min_history: int) -> np.ndarray:
-    """(rows, levels) calibrated log-return quantiles of one horizon's ensemble rows.
+CALIBRATIONS = ("tails", "all", "none")
+TAILS = (0.05, 0.1, 0.9, 0.95)
 
-    `frame`: sorted by as_of_date, with target_date, p10/p50/p90 and y (log returns; y NaN
-    while unknown) and scale. Each level is shifted by today's scale x the level's quantile of
-    its own past scores (target date on or before the as-of date, the last `window`), once at
-    least `min_history` are known.
-    """
-    base = base_quantiles(frame["p10"].to_numpy(), frame["p50"].to_numpy(), frame["p90"].to_numpy())
-    scale = frame["scale"].to_numpy(dtype=float)
-    scores = (frame["y"].to_numpy(dtype=float)[:, None] - base) / scale[:, None]
-    out = base.copy()
+
+def level_shifts(
+    base: np.ndarray,
+    y: np.ndarray,
+    scale: np.ndarray,
+    frame: pd.DataFrame,
+    window: int,
+    min_history: int,
+) -> np.ndarray:
+    """(rows, levels) shifts in log return: today's scale x each level's split-conformal
+    quantile of its own past scores (target date on or before the as-of date, the last
+    `window`), once at least `min_history` are known; 0 before that."""
+    scores = (y[:, None] - base) / scale[:, None]
+    shifts = np.zeros_like(base)
     for i, rows in enumerate(past_rows(frame)):
         past = scores[rows[-window:]]
         past = past[~np.isnan(past).any(axis=1)]
         if len(past) >= min_history and np.isfinite(scale[i]):
             levels = conformal_levels(len(past))
-            shift = [np.quantile(past[:, k], levels[k]) for k in range(len(LEVELS))]
-            out[i] = base[i] + scale[i] * np.asarray(shift)
+            shifts[i] = scale[i] * np.asarray(
+                [np.quantile(past[:, k], levels[k]) for k in range(len(LEVELS))]
+            )
+    return shifts
+
+
+def calibrated_quantiles(
+    frame: pd.DataFrame, window: int, min_history: int, calibration: str
+) -> np.ndarray:
+    """(rows, levels) log-return quantiles of one horizon's ensemble rows.
+
+    `frame`: sorted by as_of_date, with target_date, p10/p50/p90 and y (log returns; y NaN
+    while unknown) and scale. `calibration` (the profile's `distribution_calibration`):
+    "all" shifts every level by its own past scores (`level_shifts`); "tails" shifts the
+    5/10/90/95 % levels so, keeps the median at the ensemble's P50 and puts 25/75 % on the
+    split normal through the calibrated P10, the median and the calibrated P90; "none" keeps
+    the split normal through the ensemble's P10/P50/P90.
+    """
+    if calibration not in CALIBRATIONS:
+        raise ValueError(f"unknown distribution_calibration {calibration!r}; use {CALIBRATIONS}")
+    r10, r50, r90 = (frame[c].to_numpy(dtype=float) for c in ("p10", "p50", "p90"))
+    base = base_quantiles(r10, r50, r90)
+    if calibration == "none":
+        return strictly_increasing(base)
+    scale = frame["scale"].to_numpy(dtype=float)
+    out = base + level_shifts(
+        base, frame["y"].to_numpy(dtype=float), scale, frame, window, min_history
+    )
+    if calibration == "tails":
+        k10, k90 = LEVELS.index(0.1), LEVELS.index(0.9)
+        middle = base_quantiles(out[:, k10], r50, out[:, k90])
+        tails = np.isin(LEVELS, TAILS)
+        out = np.where(tails[None, :], out, middle)
     return strictly_increasing(out)
 
 
 def distribution(
-    ensemble: pd.DataFrame, windows: dict[str, int], min_history: dict[str, int]
+    ensemble: pd.DataFrame,
+    windows: dict[str, int],
+    min_history: dict[str, int],
+    calibration: str,
 ) -> pd.DataFrame:
     """The calibrated distribution of every as-of date and horizon, one row per quantile.
 
     `ensemble`: as_of_date, horizon, target_date, p10/p50/p90 and actual (cents/lb), close and
     scale (the volatility scaling of the scores). `windows` and `min_history`: per horizon,
-    the trailing past scores used and the fewest needed. Returns COLUMNS plus actual.
+    the trailing past scores used and the fewest needed; `calibration` which levels are
+    calibrated (`calibrated_quantiles`). Returns COLUMNS plus actual.
     """
     frames = []
     for horizon, group in ensemble.groupby("horizon", sort=True):
@@ -123,7 +167,7 @@ def distribution(
             p90=np.log(group["p90"] / close),
             y=np.log(group["actual"].astype(float) / close),
         )
-        quantiles = calibrated_quantiles(logs, windows[horizon], min_history[horizon])
+        quantiles = calibrated_quantiles(logs, windows[horizon], min_history[horizon], calibration)
         prices = close[:, None] * np.exp(quantiles)
         for k, level in enumerate(LEVELS):
             frames.append(
@@ -146,7 +190,8 @@ def backtest_distribution(
     backtest: pd.DataFrame, targets: pd.DataFrame, core: pd.DataFrame, profile: Profile
 ) -> pd.DataFrame:
     """forecasts.zl_backtest_distribution: `distribution` of zl_backtest's ensemble rows, with
-    the band scale, window and track record of the profile's ensemble band."""
+    the band scale, window and track record of the profile's ensemble band and the levels its
+    `distribution_calibration` calibrates."""
     days = dict(horizons(targets))
     ensemble = backtest[backtest["member"] == "ensemble"].copy()
     ensemble["as_of_date"] = pd.to_datetime(ensemble["as_of_date"])
@@ -160,7 +205,7 @@ def backtest_distribution(
         for h, d in days.items()
     }
     needed = {h: track_record(profile.min_history, d) for h, d in days.items()}
-    return distribution(ensemble, windows, needed)
+    return distribution(ensemble, windows, needed, profile.distribution_calibration)
 
 
 def live_distribution(backtest: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
