@@ -95,9 +95,10 @@ def budget_alert(
         return None
     budget, threshold = settings
     live = con.sql("select * from forecasts.zl_price_distribution").df()
-    close = float(
-        con.sql("select max(close_cents_per_lb) from forecasts.zl_predictions").fetchone()[0]
-    )
+    found = con.sql("select max(close_cents_per_lb) from forecasts.zl_predictions").fetchone()
+    if found is None or found[0] is None or live.empty:
+        raise UserError("budget alert: no live forecast distribution yet; run `cbi build`")
+    close = float(found[0])
     as_of = pd.Timestamp(live["as_of_date"].max())
     earlier = con.execute(
         "select d.*, b.close from forecasts.zl_backtest_distribution d "

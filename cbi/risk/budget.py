@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from cbi.record import Period
 from cbi.risk import LEVELS
 from cbi.risk.calibration import PERIODS, period_rows, scored
 from cbi.risk.distribution import Z_90, QuantileCurve, quantiles_at
@@ -49,7 +50,9 @@ def brier_rows(distribution: pd.DataFrame, backtest: pd.DataFrame) -> pd.DataFra
     keys = ["as_of_date", "horizon"]
     rows["above"] = (rows["actual"] > rows["price_cents_per_lb"]).astype(float)
     rows["distribution"] = (1 - rows["quantile"] - rows["above"]) ** 2
-    out = rows.groupby([*keys, "target_date"], as_index=False)["distribution"].mean()
+    out = rows.groupby([*keys, "target_date"], as_index=False).agg(
+        distribution=("distribution", "mean")
+    )
     walks = scored(backtest[backtest["member"].isin(YARDSTICKS)])
     for member, group in walks.groupby("member"):
         merged = rows.merge(group[[*keys, "close", "p10", "p50", "p90"]], on=keys, how="inner")
@@ -69,12 +72,15 @@ def brier_table(
     briers = brier_rows(distribution, backtest)
     out = []
     for horizon, by_horizon in briers.groupby("horizon", sort=False):
-        periods = [p for p in PERIODS if len(period_rows(by_horizon, p))] or [None]
+        periods: list[Period | None] = [p for p in PERIODS if len(period_rows(by_horizon, p))]
+        periods = periods or [None]
         for period in periods:
             held = period_rows(by_horizon, period).sort_values("as_of_date")
             for walk in [w for w in YARDSTICKS if w in held]:
                 gain = block_bootstrap_gain(
-                    held["distribution"].to_numpy(), held[walk].to_numpy(), horizon_days[horizon]
+                    held["distribution"].to_numpy(),
+                    held[walk].to_numpy(),
+                    horizon_days[str(horizon)],
                 )
                 out.append(
                     {
@@ -97,11 +103,11 @@ def brier_table(
 def render_brier(table: pd.DataFrame) -> str:
     """The Brier record, one line per horizon, period and random walk."""
     lines = ["horizon  period                 yardstick     Brier  theirs  ratio  95% interval"]
-    for r in table.itertuples():
-        interval = "too few outcomes" if np.isnan(r.low) else f"{r.low:.3f}-{r.high:.3f}"
+    for r in table.to_dict("records"):
+        interval = "too few outcomes" if pd.isna(r["low"]) else f"{r['low']:.3f}-{r['high']:.3f}"
         lines.append(
-            f"{r.horizon:<8} {r.period:<22} {r.yardstick:<12} {r.brier:.4f}  "
-            f"{r.yardstick_brier:.4f} {r.ratio:6.3f}  {interval}"
+            f"{r['horizon']:<8} {r['period']:<22} {r['yardstick']:<12} {r['brier']:.4f}  "
+            f"{r['yardstick_brier']:.4f} {r['ratio']:6.3f}  {interval}"
         )
     lines.append(
         f"(budgets at the distribution's {len(LEVELS)} quantiles on every as-of date; "

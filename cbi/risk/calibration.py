@@ -66,19 +66,21 @@ def hit_rates(distribution: pd.DataFrame, horizon_days: dict[str, int]) -> pd.Da
     rows = scored(distribution)
     out = []
     for horizon, by_horizon in rows.groupby("horizon", sort=False):
-        periods = [p for p in PERIODS if len(period_rows(by_horizon, p))] or [None]
+        periods: list[Period | None] = [p for p in PERIODS if len(period_rows(by_horizon, p))]
+        periods = periods or [None]
         for period in periods:
             held = period_rows(by_horizon, period)
-            for level, group in held.groupby("quantile", sort=True):
+            for key, group in held.groupby("quantile", sort=True):
+                level = float(np.asarray(key))
                 group = group.sort_values("as_of_date")
                 below = (group["actual"] < group["price_cents_per_lb"]).to_numpy(dtype=float)
-                low, high = mean_interval(below, horizon_days[horizon])
+                low, high = mean_interval(below, horizon_days[str(horizon)])
                 tolerance = TOLERANCE.get(str(horizon), 0.05)
                 out.append(
                     {
                         "horizon": horizon,
                         "period": period.label if period else "all",
-                        "quantile": float(level),
+                        "quantile": level,
                         "n": len(below),
                         "hit_rate": float(below.mean()),
                         "low": low,
@@ -105,8 +107,7 @@ def seven_quantile_losses(distribution: pd.DataFrame, backtest: pd.DataFrame) ->
             rows.loc[at, "actual"].to_numpy(), rows.loc[at, "price_cents_per_lb"].to_numpy(), level
         )
     keys = ["as_of_date", "horizon"]
-    wide = rows.groupby([*keys, "target_date"], as_index=False)["loss"].mean()
-    wide = wide.rename(columns={"loss": "distribution"})
+    wide = rows.groupby([*keys, "target_date"], as_index=False).agg(distribution=("loss", "mean"))
     walks = scored(backtest[backtest["member"].isin(YARDSTICKS)])
     for member, group in walks.groupby("member"):
         close = group["close"].to_numpy(dtype=float)
@@ -139,8 +140,9 @@ def skill_table(
     losses = seven_quantile_losses(distribution, backtest)
     out = []
     for horizon, by_horizon in losses.groupby("horizon", sort=False):
-        days = horizon_days[horizon]
-        periods = [p for p in PERIODS if len(period_rows(by_horizon, p))] or [None]
+        days = horizon_days[str(horizon)]
+        periods: list[Period | None] = [p for p in PERIODS if len(period_rows(by_horizon, p))]
+        periods = periods or [None]
         for period in periods:
             held = period_rows(by_horizon, period).sort_values("as_of_date")
             for walk in YARDSTICKS:
@@ -224,11 +226,12 @@ def render_skill(skill: pd.DataFrame) -> str:
         "horizon  period                 yardstick     ratio  95% interval      DM     p  "
         "worst year"
     ]
-    for r in skill.itertuples():
-        interval = "too few outcomes" if np.isnan(r.low) else f"{r.low:.3f}-{r.high:.3f}"
+    for r in skill.to_dict("records"):
+        interval = "too few outcomes" if pd.isna(r["low"]) else f"{r['low']:.3f}-{r['high']:.3f}"
         lines.append(
-            f"{r.horizon:<8} {r.period:<22} {r.yardstick:<12} {r.ratio:6.3f}  {interval:<16} "
-            f"{r.dm_stat:5.2f} {r.dm_p:5.3f}  {r.worst_year} {r.worst_year_ratio:.3f}"
+            f"{r['horizon']:<8} {r['period']:<22} {r['yardstick']:<12} {r['ratio']:6.3f}  "
+            f"{interval:<16} {r['dm_stat']:5.2f} {r['dm_p']:5.3f}  "
+            f"{r['worst_year']} {r['worst_year_ratio']:.3f}"
         )
     lines.append("(ratio: distribution pinball / random walk's over 5-95 %; below 1 = better)")
     return "\n".join(lines)

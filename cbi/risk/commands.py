@@ -75,7 +75,7 @@ def render_risk(db_path: Path, budget: float, by: str | None, horizon: str | Non
         where = f"the {horizon} horizon"
     else:
         try:
-            date = pd.Timestamp(by)
+            date = pd.Timestamp(str(by))
         except ValueError:
             raise UserError(f"risk: --by must be a date YYYY-MM-DD, got {by!r}") from None
         if date <= live.as_of:

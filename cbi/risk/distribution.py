@@ -167,7 +167,9 @@ def distribution(
             p90=np.log(group["p90"] / close),
             y=np.log(group["actual"].astype(float) / close),
         )
-        quantiles = calibrated_quantiles(logs, windows[horizon], min_history[horizon], calibration)
+        quantiles = calibrated_quantiles(
+            logs, windows[str(horizon)], min_history[str(horizon)], calibration
+        )
         prices = close[:, None] * np.exp(quantiles)
         for k, level in enumerate(LEVELS):
             frames.append(
@@ -253,7 +255,9 @@ class QuantileCurve:
 
     def cdf(self, r: np.ndarray | float) -> np.ndarray:
         """The probability that the log return is at most r."""
-        return norm.cdf(_extended(r, np.asarray(self.values, dtype=float), Z_LEVELS))
+        return norm.cdf(
+            _extended(np.asarray(r, dtype=float), np.asarray(self.values, dtype=float), Z_LEVELS)
+        )
 
 
 def quantiles_at(by_days: dict[int, np.ndarray], days: float) -> np.ndarray:

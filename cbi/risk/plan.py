@@ -167,10 +167,10 @@ def plan_risk(
     horizon is a UserError naming its line."""
     months = plan.copy()
     as_of = pd.Timestamp(as_of)
-    for row in months.itertuples():
-        if row.month < as_of.to_period("M"):
+    for line, month in zip(months["line"], months["month"], strict=True):
+        if month < as_of.to_period("M"):
             raise UserError(
-                f"plan: line {row.line}: month {row.month} is before the forecast's as-of "
+                f"plan: line {line}: month {month} is before the forecast's as-of "
                 f"date {as_of:%Y-%m-%d}"
             )
     months["purchase_date"] = [purchase_date(m, as_of) for m in months["month"]]

@@ -257,13 +257,13 @@ def cover_now(
     """Today's rule for a plan: per month (`months` with month, days ahead and a budget), the
     share of its need to buy forward now, nothing covered yet."""
     shares = []
-    for row in months.itertuples():
-        budget = float(getattr(row, budget_column))
-        if not np.isfinite(budget) or row.days > max(by_days):
+    ahead = months["days"].to_numpy(dtype=float)
+    for days, budget in zip(ahead, months[budget_column].to_numpy(dtype=float), strict=True):
+        if not np.isfinite(budget) or days > max(by_days):
             shares.append(0.0)
             continue
-        forward = close * (1 + carry * row.days / DAYS_PER_MONTH)
-        curve = QuantileCurve(quantiles_at(by_days, row.days))
+        forward = close * (1 + carry * days / DAYS_PER_MONTH)
+        curve = QuantileCurve(quantiles_at(by_days, float(days)))
         shares.append(cover_share(curve, close, forward, budget, 0.0, 0.0, tolerance))
     return pd.Series(shares, index=months.index)
 
