@@ -88,6 +88,9 @@ def strictly_increasing(quantiles: np.ndarray) -> np.ndarray:
 
 CALIBRATIONS = ("tails", "all", "none")
 TAILS = (0.05, 0.1, 0.9, 0.95)
+# "tails" keeps each calibrated tail on its side of the ensemble's median, at least this many
+# MIN_SPACING away, so the spacing step never moves the median.
+TAIL_MARGIN = 10
 
 
 def level_shifts(
@@ -122,8 +125,9 @@ def calibrated_quantiles(
     `frame`: sorted by as_of_date, with target_date, p10/p50/p90 and y (log returns; y NaN
     while unknown) and scale. `calibration` (the profile's `distribution_calibration`):
     "all" shifts every level by its own past scores (`level_shifts`); "tails" shifts the
-    5/10/90/95 % levels so, keeps the median at the ensemble's P50 and puts 25/75 % on the
-    split normal through the calibrated P10, the median and the calibrated P90; "none" keeps
+    5/10/90/95 % levels so (each kept on its side of the median), keeps the median at the
+    ensemble's P50 and puts 25/75 % on the split normal through the calibrated P10, the median
+    and the calibrated P90; "none" keeps
     the split normal through the ensemble's P10/P50/P90.
     """
     if calibration not in CALIBRATIONS:
@@ -137,10 +141,13 @@ def calibrated_quantiles(
         base, frame["y"].to_numpy(dtype=float), scale, frame, window, min_history
     )
     if calibration == "tails":
+        levels = np.asarray(LEVELS)[None, :]
+        margin = TAIL_MARGIN * MIN_SPACING
+        below, above = r50[:, None] - margin, r50[:, None] + margin
+        out = np.where(levels < 0.5, np.minimum(out, below), np.maximum(out, above))
         k10, k90 = LEVELS.index(0.1), LEVELS.index(0.9)
         middle = base_quantiles(out[:, k10], r50, out[:, k90])
-        tails = np.isin(LEVELS, TAILS)
-        out = np.where(tails[None, :], out, middle)
+        out = np.where(np.isin(LEVELS, TAILS)[None, :], out, middle)
     return strictly_increasing(out)
 
 

@@ -95,6 +95,18 @@ def test_calibration_tails_keeps_the_median_and_calibrates_each_tail():
     np.testing.assert_allclose(logs[0.75], r75, atol=1e-9)
 
 
+def test_calibration_tails_never_moves_the_median_even_when_a_tail_would_cross_it():
+    """GIVEN a CONSTRUCTED ensemble whose median is 2 sd too high, so its calibrated P90 and
+    P95 fall below that median WHEN distribution_calibration is "tails" THEN every row's
+    median is still exactly the ensemble's P50 and the seven quantiles strictly increase."""
+    ensemble = lopsided_ensemble(median_z=2.0)
+    out = distribution(ensemble, {"1m": 750}, {"1m": 250}, "tails")
+    median = out[out["quantile"] == 0.5]["price_cents_per_lb"].to_numpy()
+    np.testing.assert_array_equal(median, ensemble["p50"].to_numpy())
+    logs = log_quantiles(out).to_numpy()
+    assert (np.diff(logs, axis=1) > 0).all()
+
+
 def test_calibration_all_moves_the_median_to_its_own_scores():
     """GIVEN the same CONSTRUCTED ensemble with a median 0.5 sd too high WHEN
     distribution_calibration is "all" THEN the median is calibrated too: about half the later
