@@ -12,11 +12,11 @@ from pathlib import Path
 
 import plotly.offline
 import pytest
-from pytests.report.test_dashboard import CHROMIUM, CHROMIUM_ARGS, needs_browser
 
 from cbi.drivers.attribution import buckets
 from cbi.drivers.figures import bucket_figures, waterfall_figure
 from cbi.drivers.view import Drivers, load_drivers
+from pytests.report.test_report import CHROMIUM, CHROMIUM_ARGS, needs_browser
 
 try:
     from playwright.sync_api import sync_playwright

@@ -16,7 +16,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cbi.status import coverage_table
+from cbi.status import cells, coverage_states, summary_lines
+from common.db import connect_read_only
 from common.paths import PROJECT_DIR
 from extractors import create_raw_tables, databento, declarations
 from extractors.core import connect, merge_rows
@@ -156,7 +157,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_declared_source_is_judged_in_cbi_status(built: Path) -> None:
     # WHEN the coverage table is read, THEN the constructed source is a fresh source of Energy
-    rows, summary = coverage_table(built)
+    con = connect_read_only(built, "status")
+    try:
+        coverage = coverage_states(con, built, "status")
+    finally:
+        con.close()
+    rows, summary = [cells(row) for row in coverage.rows], summary_lines(coverage)
     ours = [row for row in rows if row[1] == "constructed_widgets"]
     assert len(ours) == 1
     bucket, _, required, last_date, published, in_window, source_is, _ = ours[0]
