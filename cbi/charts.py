@@ -14,7 +14,8 @@ from cbi.view import View, bucket_label
 HISTORY_DAYS = 550  # calendar days of price history in the first view (the rest is a zoom away)
 
 
-def _figure_html(fig: go.Figure, div_id: str, height: int) -> str:
+def figure_html(fig: go.Figure, div_id: str, height: int) -> str:
+    """A figure (here or from cbi.drivers.figures) as a page fragment, styled like the rest."""
     fig.update_layout(
         template="plotly_white",
         height=height,
@@ -69,7 +70,7 @@ def price_chart(view: View) -> str:
     fig.update_xaxes(range=[pd.Timestamp(forecast.as_of) - pd.Timedelta(days=HISTORY_DAYS), last])
     fig.update_yaxes(title_text="cents per lb")
     fig.update_layout(title="ZL soybean oil: price history and forecast fan (P10-P50-P90)")
-    return _figure_html(fig, "chart-price", 460)
+    return figure_html(fig, "chart-price", 460)
 
 
 def look_back_chart(view: View) -> str:
@@ -100,7 +101,7 @@ def look_back_chart(view: View) -> str:
     fig.update_layout(
         title=f"Forecasts for {view.forecast.as_of:%Y-%m-%d}, made one horizon earlier"
     )
-    return _figure_html(fig, "chart-look-back", 380)
+    return figure_html(fig, "chart-look-back", 380)
 
 
 def drivers_chart(pushes: dict[str, dict[str, float]]) -> str:
@@ -115,7 +116,7 @@ def drivers_chart(pushes: dict[str, dict[str, float]]) -> str:
         )
     fig.update_xaxes(title_text="push on P50, cents per lb (+ up, - down)")
     fig.update_layout(title="What moves the median, by bucket", barmode="group")
-    return _figure_html(fig, "chart-drivers", 420)
+    return figure_html(fig, "chart-drivers", 420)
 
 
 def record_chart(view: View) -> str:
@@ -139,4 +140,69 @@ def record_chart(view: View) -> str:
     fig.update_layout(
         title="Walk-forward record: ensemble vs the better random walk", barmode="group"
     )
-    return _figure_html(fig, "chart-record", 380)
+    return figure_html(fig, "chart-record", 380)
+
+
+def risk_fan_chart(view: View) -> str:
+    """The live seven-quantile distribution to each target date: 5-95 % and 25-75 % bands
+    around the median, from today's close."""
+    fan = view.risk.fan.assign(target_date=lambda f: pd.to_datetime(f["target_date"]))
+    wide = fan.pivot_table(index="target_date", columns="quantile", values="price_cents_per_lb")
+    today = pd.DataFrame(
+        {q: [view.forecast.close] for q in wide.columns},
+        index=[pd.Timestamp(view.forecast.as_of)],
+    )
+    wide = pd.concat([today, wide.sort_index()])
+    fig = go.Figure()
+    colors = {(0.05, 0.95): "rgba(31,78,121,0.15)", (0.25, 0.75): "rgba(31,78,121,0.35)"}
+    for (low, high), color in colors.items():
+        fig.add_scatter(x=wide.index, y=wide[high], name=f"P{high * 100:.0f}", line={"width": 0.5})
+        fig.add_scatter(
+            x=wide.index,
+            y=wide[low],
+            name=f"P{low * 100:.0f}-P{high * 100:.0f}",
+            fill="tonexty",
+            fillcolor=color,
+            line={"width": 0.5},
+        )
+    fig.add_scatter(
+        x=wide.index, y=wide[0.5], name="P50", mode="lines+markers", line={"color": "#c0392b"}
+    )
+    fig.update_yaxes(title_text="cents per lb")
+    fig.update_layout(title="The forecast distribution: 5, 10, 25, 50, 75, 90, 95 % quantiles")
+    return figure_html(fig, "chart-risk-fan", 400)
+
+
+def pit_chart(view: View) -> str:
+    """The PIT histogram per horizon (all periods' outcomes): the share of outcomes between two
+    neighbouring quantiles divided by the bin's width (1 everywhere when calibrated)."""
+    pit = view.risk.pit
+    fig = go.Figure()
+    for (horizon, period), rows in pit.groupby(["horizon", "period"], sort=False):
+        bins = zip(rows["low"], rows["high"], strict=True)
+        labels = [f"{lo * 100:.0f}-{hi * 100:.0f} %" for lo, hi in bins]
+        fig.add_bar(x=labels, y=rows["share"] / rows["expected"], name=f"{horizon} {period}")
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#555")
+    fig.update_yaxes(title_text="share / expected (1 = calibrated)")
+    fig.update_layout(title="PIT histogram: where outcomes fell in the distribution")
+    return figure_html(fig, "chart-pit", 380)
+
+
+def reliability_chart(view: View) -> str:
+    """Per horizon and period, the share of outcomes below each quantile against its level."""
+    hits = view.risk.hits
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[0, 1], y=[0, 1], name="calibrated", mode="lines", line={"dash": "dot", "color": "#555"}
+    )
+    for (horizon, period), rows in hits.groupby(["horizon", "period"], sort=False):
+        fig.add_scatter(
+            x=rows["quantile"],
+            y=rows["hit_rate"],
+            name=f"{horizon} {period}",
+            mode="lines+markers",
+        )
+    fig.update_xaxes(title_text="quantile level", range=[0, 1])
+    fig.update_yaxes(title_text="share of outcomes below it", range=[0, 1])
+    fig.update_layout(title="Reliability: hit rate against quantile level")
+    return figure_html(fig, "chart-reliability", 420)

@@ -62,6 +62,22 @@ def _drivers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _risk(args: argparse.Namespace) -> int:
+    from cbi.risk.commands import render_risk
+
+    print(render_risk(resolve_db(args.db), args.budget, args.by, args.horizon))
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cbi.risk.commands import render_plan_command
+
+    print(render_plan_command(resolve_db(args.db), Path(args.plan)))
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -165,6 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
         "2015-2024 walk-forward; refits L1 once per bucket)",
     )
     drivers.set_defaults(handler=_drivers)
+
+    risk = commands.add_parser(
+        "risk", help="the chance ZL closes above a budget on a date, and how such chances scored"
+    )
+    risk.add_argument("--budget", required=True, type=float, help="budget price, c/lb")
+    when = risk.add_mutually_exclusive_group(required=True)
+    when.add_argument("--by", metavar="YYYY-MM-DD", help="the purchase date")
+    when.add_argument("--horizon", help="a forecast horizon instead of a date (1w, 1m, 3m, 6m)")
+    risk.set_defaults(handler=_risk)
+
+    plan = commands.add_parser(
+        "plan", help="a purchase plan's cost at risk, and what buying forward now removes"
+    )
+    plan.add_argument("plan", metavar="PLAN.csv", help="month,pounds[,budget_cents_per_lb]")
+    plan.set_defaults(handler=_plan)
 
     report = commands.add_parser(
         "report", help="write the forecast dashboard (a static web page) into a folder"

@@ -15,7 +15,8 @@ Steps, each reported in the summary line:
 3. freshness: `dbt source freshness`; a source staler than its cadence allows is an alert.
 4. monitoring and alerts: a bucket that lost coverage since the last run, a P50 that moved
    more than `CBI_P50_MOVE_PCT` % (default 5) from the previous forecast, live accuracy worse
-   than the walk-forward record (forecasts.zl_live_accuracy), a failed step.
+   than the walk-forward record (forecasts.zl_live_accuracy), the probability of closing above
+   `CBI_BUDGET_CENTS_PER_LB` crossing `CBI_BUDGET_ALERT_PROB` (cbi.risk.alert), a failed step.
 
 A lock file beside the database keeps two runs from writing at once; a failed dbt step puts
 the database back as it was before that step (`cbi.dbt`), so the next run starts from there.
@@ -39,6 +40,7 @@ import duckdb
 
 from cbi.alerts import Event, send_alerts
 from cbi.dbt import run_dbt
+from cbi.risk.alert import budget_alert
 from common.db import connect_read_only, connect_writable
 from common.errors import UserError
 from common.http import DEADLINE_VARIABLE, DEFAULT_DEADLINE_S, deadline, deadline_seconds
@@ -278,7 +280,8 @@ def _freshness(db_path: Path, run: Run, variables: list[str]) -> None:
 
 
 def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
-    """Coverage lost since the last run, a large P50 move, live accuracy below the record."""
+    """Coverage lost since the last run, a large P50 move, live accuracy below the record, the
+    budget risk crossing its alert level."""
     con = connect_read_only(db_path, "daily")
     try:
         covered = dict(
@@ -292,12 +295,24 @@ def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
         run.done(f"forecast as of {forecast}")
         run.events.extend(_p50_moves(con))
         run.events.extend(_live_accuracy(con))
+        _budget(con, run)
     except duckdb.CatalogException as exc:
         run.failed("monitoring", str(exc).splitlines()[0])
         return
     finally:
         con.close()
     run.events.extend(_coverage_lost(db_path, covered, today))
+
+
+def _budget(con: duckdb.DuckDBPyConnection, run: Run) -> None:
+    """The budget alert of cbi.risk.alert (CBI_BUDGET_CENTS_PER_LB, CBI_BUDGET_ALERT_PROB)."""
+    try:
+        event = budget_alert(con)
+    except (UserError, duckdb.CatalogException) as exc:
+        run.failed("budget alert", str(exc).splitlines()[0])
+        return
+    if event is not None:
+        run.events.append(event)
 
 
 def _coverage_lost(db_path: Path, covered: dict[str, bool], today: dt.date) -> list[Event]:

@@ -1,13 +1,16 @@
-"""`cbi forecast`: the latest forecast, its bucket drivers in words, the buy-or-wait guidance
-and the backtest record, as text (from the view model, cbi.view)."""
+"""`cbi forecast`: the latest forecast, its bucket drivers in words, what moved the price in
+the last month, the risk guidance (cbi.risk: the chance of a higher price than buying now
+plus carry, the share to cover now under the cover-ahead rule) and the backtest record, as
+text (from the view model, cbi.view)."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
+from cbi.risk.view import guidance_lines
 from cbi.training.ensemble import YARDSTICKS
-from cbi.view import NO_DRIVERS, ForecastRow, Guidance, Record, View, build_view, pushes_in_words
+from cbi.view import NO_DRIVERS, ForecastRow, Record, View, build_view, pushes_in_words
 
 COMMAND = "forecast"
 DRIVERS_SHOWN = 2  # buckets named per horizon in `cbi forecast` (the report names them all)
@@ -30,7 +33,7 @@ def render_forecast(db_path: Path) -> str:
 
 
 def format_forecast(view: View) -> str:
-    """The forecast table, the guidance and the backtest summary."""
+    """The forecast table, the last month's move, the risk guidance and the backtest summary."""
     forecast = view.forecast
     lines = [
         f"ZL soybean oil forecast, as of {forecast.as_of:%Y-%m-%d} "
@@ -44,16 +47,19 @@ def format_forecast(view: View) -> str:
             f"{row.p90:8.2f}  {drivers_line(row)}"
         )
     lines += ["", "P10-P90: 80 % of outcomes should fall inside; prices in cents/lb.", ""]
-    lines += [*_guidance_lines(view.guidance), ""]
+    lines += [*_moved_lines(view), "", *guidance_lines(view.risk), ""]
     lines.append(_backtest_summary(view.record, forecast.horizons))
     return "\n".join(lines)
 
 
-def _guidance_lines(guide: Guidance) -> list[str]:
-    """Today's buy-or-wait sentence and the rule's backtest line (cbi.guidance)."""
-    if guide.today is None:
-        return ["Guidance for a purchase planned today: none (no 1-month forecast today)."]
-    return [guide.today, guide.overall.line()]
+def _moved_lines(view: View) -> list[str]:
+    """The one-sentence summary of the last month's move (cbi.drivers), or why there is none."""
+    if view.drivers is None:
+        return [f"What moved the price: not available ({view.drivers_missing})."]
+    return [
+        f"What moved the price (the past, not a forecast): {view.drivers.summary}.",
+        "(`cbi drivers` splits the last week, month and quarter by bucket.)",
+    ]
 
 
 def _backtest_summary(record: Record, horizons: list[str]) -> str:

@@ -1,5 +1,7 @@
-"""Buy-or-wait guidance for a purchase planned today, read off the 1-month forecast, and its
-backtest against buying on schedule.
+"""The old buy-or-wait rule, read off the 1-month forecast, and its backtest against buying on
+schedule: no longer the guidance (`cbi forecast` and the report give the risk guidance of
+cbi.risk), kept for the benchmarks that still print and choose it (`cbi bench forecast`,
+`cbi bench selection`).
 
 The rule, written before looking at any result, its risk limit then chosen on 2015-2019 by
 `cbi bench selection` among 5, 10, 15, 20 % and none (the tightest, as none was significantly
@@ -164,33 +166,6 @@ def backtest_by_year(decisions: pd.DataFrame) -> list[Backtest]:
     years = pd.to_datetime(known["as_of_date"]).dt.year
     by_year = [backtest(rows, str(year)) for year, rows in known.groupby(years, sort=True)]
     return [*by_year, backtest(known)]
-
-
-def guidance(today: pd.Series) -> str:
-    """Today's decision as one plain sentence, from a row of forecasts.zl_purchase_decisions."""
-    close, p50, p90 = (
-        float(today[c])
-        for c in ("close_cents_per_lb", "p50_1m_cents_per_lb", "p90_1m_cents_per_lb")
-    )
-    carry, risk = float(today["carry_per_month"]), float(today["risk_limit"])
-    fall = close - p50
-    median = (
-        f"the median 1-month forecast is {abs(fall):.2f} c/lb "
-        f"{'below' if fall >= 0 else 'above'} today's close"
-    )
-    tail = f"P90 is {(p90 / close - 1) * 100:+.1f} % from today"
-    costs = f"the {carry * 100:.1f} % carry ({carry * close:.2f} c/lb)"
-    limit = f"the {risk * 100:.0f} % risk limit"
-    if today["decision"] == WAIT:
-        reason = f"{median}, more than {costs}, and {tail}, within {limit}"
-        return f"Guidance for a purchase planned today: WAIT one month: {reason}."
-    if fall <= 0:
-        reason = median
-    elif not p50 < close * (1 - carry):  # the same test as decide()
-        reason = f"{median}, not more than {costs}"
-    else:
-        reason = f"{median}, but {tail}, beyond {limit}"
-    return f"Guidance for a purchase planned today: BUY NOW: {reason}."
 
 
 def configured_rule() -> Rule:

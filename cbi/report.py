@@ -18,13 +18,14 @@ import jinja2
 import plotly.offline  # type: ignore[import-untyped]
 
 from cbi import charts
-from cbi.guidance import Backtest
+from cbi.drivers.figures import bucket_figures, waterfall_figure
+from cbi.drivers.view import SUMMARY_WINDOW
+from cbi.risk.view import guidance_lines
 from cbi.status import HEADERS as COVERAGE_HEADERS
 from cbi.status import Coverage, Level, cells, levels, summary_lines
 from cbi.view import (
     NO_DRIVERS,
     ForecastRow,
-    Guidance,
     LiveRow,
     LookBackRow,
     Record,
@@ -155,45 +156,28 @@ def live_cells(live: tuple[LiveRow, ...]) -> list[dict[str, str]]:
     ]
 
 
-def guidance_section(guide: Guidance) -> dict[str, object]:
-    """The buy-or-wait section: today's sentence, the rule in words, its record by year."""
-    rule = (
-        "The rule, fixed before any backtest: a purchase planned at today's close waits one "
-        "month (buys at the close of the 1-month target date) when the 1-month median is below "
-        "today's close by more than the carry and P90 is at most the risk limit above it; "
-        "otherwise it buys now. Waiting costs the carry (financing the decision for a month; a "
-        "futures buyer stores nothing), added to the price it pays."
-    )
-    if guide.carry is not None and guide.risk_limit is not None:
-        rule += (
-            f" Carry {guide.carry * 100:.1f} % per month, risk limit "
-            f"{guide.risk_limit * 100:.0f} % (dbt vars purchase_carry_per_month, "
-            "purchase_risk_limit)."
+def moved_charts(view: View) -> dict[str, str]:
+    """The waterfall of the last month's move and one chart per bucket's headline indicator
+    (cbi.drivers.figures), as page fragments; none without the attribution."""
+    if view.drivers is None:
+        return {}
+    out = {
+        "waterfall": charts.figure_html(
+            waterfall_figure(view.drivers.moves[SUMMARY_WINDOW]), "chart-waterfall", 420
         )
-    return {
-        "today": guide.today or "No 1-month forecast today.",
-        "rule": rule,
-        "record": [_backtest_cells(row) for row in guide.by_year],
-        "summary": guide.overall.line()
-        + ". Each as-of date with a known outcome is one planned purchase; the interval is a "
-        "moving-block bootstrap (blocks of 21 trading days), and one that includes 0 means "
-        "the rule's saving cannot be told from luck.",
     }
+    for bucket, figure in bucket_figures(view.drivers.indicators).items():
+        out[bucket] = charts.figure_html(figure, f"chart-bucket-{bucket}", 300)
+    return out
 
 
-def _backtest_cells(row: Backtest) -> dict[str, str]:
-    g = row.gain
-    interval = "" if math.isnan(g.low) else f" [{g.low * 100:+.1f}, {g.high * 100:+.1f}]"
+def risk_section(view: View) -> dict[str, object]:
+    """The risk guidance in words (the same lines `cbi forecast` prints) and its charts."""
     return {
-        "period": "all" if ".." in row.period else row.period,
-        "n": f"{row.n:,}",
-        "wait_share": f"{row.wait_share:.0%}",
-        "paid_rule": f"{row.paid_rule:.2f}",
-        "paid_schedule": f"{row.paid_schedule:.2f}",
-        "saving_cents": f"{row.saving_cents:+.2f}",
-        "saving_pct": f"{row.saving_pct * 100:+.2f} %",
-        "gain": f"{g.gain * 100:+.1f} %{interval}",
-        "label": g.label,
+        "lines": guidance_lines(view.risk),
+        "fan": charts.risk_fan_chart(view),
+        "pit": charts.pit_chart(view),
+        "reliability": charts.reliability_chart(view),
     }
 
 
@@ -211,7 +195,8 @@ def render_report(view: View) -> str:
         record=record_cells(view.record),
         live=live_cells(view.live),
         no_live=NO_LIVE,
-        guide=guidance_section(view.guidance),
+        risk=risk_section(view),
+        moved=moved_charts(view),
         charts={
             "price": charts.price_chart(view),
             "look_back": charts.look_back_chart(view),

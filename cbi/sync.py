@@ -43,8 +43,10 @@ PUSHED_TABLES = (
     "forecasts.zl_predictions",
     "forecasts.zl_backtest",
     "forecasts.zl_backtest_metrics",
-    "forecasts.zl_purchase_decisions",
     "forecasts.zl_live_accuracy",
+    "forecasts.zl_driver_attribution",
+    "forecasts.zl_price_distribution",
+    "forecasts.zl_backtest_distribution",
 )
 # Histories merged by key in both directions (table -> key columns).
 HISTORY_TABLES = {"forecasts.zl_forecast_log": ("as_of_date", "horizon")}

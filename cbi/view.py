@@ -1,15 +1,16 @@
 """The view model: everything `cbi forecast` prints and `cbi report` shows, read once.
 
 `build_view` reads the database on one read-only connection and computes what the outputs
-share once (the record's gain table with its bootstrap intervals, the buy-or-wait backtest,
-the coverage states); `cbi.forecast` puts a View in text and `cbi.report` in a page, and
-neither reads the database or computes a score.
+share once (the record's gain table with its bootstrap intervals, the drivers of
+cbi.drivers.view, the risk picture of cbi.risk.view with the cover-ahead rule's backtest, the
+coverage states); `cbi.forecast` puts a View in text and `cbi.report` in a page, and neither
+reads the database or computes a score.
 
-A View is a set of sections, each a frozen dataclass with its own loader below. To add one
-(e.g. a driver attribution or a risk block): write its dataclass and its `load_...(con)`,
-add a field to View and one line to `build_view`, then say it in words where it belongs (a
-partial template `cbi/templates/sections/<name>.html.j2` included by `report.html.j2`, and
-lines in `cbi.forecast`).
+A View is a set of sections, each a frozen dataclass with its own loader. To add one: write
+its dataclass and its loader taking the open connection, add a field to View and one line to
+`build_view`, then say it in words where it belongs (a partial template
+`cbi/templates/sections/<name>.html.j2` included by `report.html.j2`, and lines in
+`cbi.forecast`).
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
-from cbi.guidance import Backtest, backtest_by_year, guidance
 from cbi.record import gain_table, with_losses
+from cbi.risk.view import RiskPicture, read_risk
 from cbi.status import Coverage, coverage_states
 from cbi.training.ensemble import YARDSTICKS
 from cbi.training.metrics import Gain
 from common.db import connect_read_only
 from common.errors import UserError
 from common.project import horizon_days
+
+if TYPE_CHECKING:
+    from cbi.drivers.view import Drivers
 
 # What the drivers say when the meta-learner, the only way a bucket reaches the ensemble, has
 # no L2 weight: no bucket moved the median, whatever the bucket models think on their own.
@@ -69,7 +74,6 @@ select as_of_date, target_date, horizon, member, p10, p50, p90, actual, close
 from forecasts.zl_backtest
 where actual is not null and member in ('ensemble', {", ".join(repr(m) for m in YARDSTICKS)})
 """
-GUIDANCE_QUERY = "select * from forecasts.zl_purchase_decisions order by as_of_date"
 LIVE_TABLE_QUERY = """
 select count(*) from information_schema.tables
 where table_schema = 'forecasts' and table_name = 'zl_live_accuracy'
@@ -151,20 +155,6 @@ class Record:
 
 
 @dataclass(frozen=True)
-class Guidance:
-    """The buy-or-wait rule (cbi.guidance): today's sentence and its record."""
-
-    today: str | None  # None: no 1-month forecast today
-    carry: float | None  # the rule's parameters as published (None: no decisions yet)
-    risk_limit: float | None
-    by_year: tuple[Backtest, ...]  # per as-of year, then over all years (the last)
-
-    @property
-    def overall(self) -> Backtest:
-        return self.by_year[-1]
-
-
-@dataclass(frozen=True)
 class LookBackRow:
     """The ensemble forecast made one horizon ago and the close that followed (cents/lb)."""
 
@@ -200,7 +190,9 @@ class View:
 
     forecast: Forecast
     record: Record
-    guidance: Guidance
+    drivers: Drivers | None  # None: forecasts.zl_driver_attribution not built (drivers_missing)
+    drivers_missing: str  # why there are no drivers ('' when there are)
+    risk: RiskPicture
     coverage: Coverage
     history: pd.DataFrame  # trade_date, close: the ZL front-month close per trade date
     look_back: tuple[LookBackRow, ...]
@@ -210,6 +202,8 @@ class View:
 def build_view(db_path: Path, command: str) -> View:
     """Read the view of `db_path`; a database without forecast tables is a one-line UserError
     naming `command`."""
+    from cbi.drivers.view import read_drivers  # cbi.drivers.view draws on this module
+
     con = connect_read_only(db_path, command)
     try:
         try:
@@ -221,17 +215,23 @@ def build_view(db_path: Path, command: str) -> View:
             history = con.sql(HISTORY_QUERY).df()
             look_back = load_look_back(con, forecast.horizons)
             record = load_record(con, forecast.horizons)
-            guide = load_guidance(con, forecast.as_of)
+            risk = read_risk(con, pd.Timestamp(forecast.as_of), forecast.close)
             live = load_live(con)
         except (duckdb.CatalogException, duckdb.BinderException) as exc:
             raise UserError(
                 f"{command}: {db_path} has no forecast tables yet; run `cbi build` "
                 "(it trains models)"
             ) from exc
+        try:
+            drivers, drivers_missing = read_drivers(con, str(db_path)), ""
+        except UserError as exc:
+            drivers, drivers_missing = None, str(exc)
         coverage = coverage_states(con, db_path, command)
     finally:
         con.close()
-    return View(forecast, record, guide, coverage, history, look_back, live)
+    return View(
+        forecast, record, drivers, drivers_missing, risk, coverage, history, look_back, live
+    )
 
 
 def load_forecast(con: duckdb.DuckDBPyConnection) -> Forecast | None:
@@ -330,20 +330,6 @@ def _gain(table: pd.DataFrame | None, year: str) -> Gain | None:
         return None
     row = found.iloc[0]
     return Gain(float(row["gain"]), float(row["low"]), float(row["high"]), int(row["n"]))
-
-
-def load_guidance(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Guidance:
-    """Today's buy-or-wait sentence (None without a 1-month forecast today) and the rule's
-    record per as-of year and overall, from forecasts.zl_purchase_decisions."""
-    decisions = con.sql(GUIDANCE_QUERY).df()
-    today = decisions[pd.to_datetime(decisions["as_of_date"]) == pd.Timestamp(as_of)]
-    first = decisions.iloc[0] if len(decisions) else None
-    return Guidance(
-        today=guidance(today.iloc[-1]) if len(today) else None,
-        carry=None if first is None else float(first["carry_per_month"]),
-        risk_limit=None if first is None else float(first["risk_limit"]),
-        by_year=tuple(backtest_by_year(decisions)),
-    )
 
 
 def load_live(con: duckdb.DuckDBPyConnection) -> tuple[LiveRow, ...]:

@@ -71,6 +71,9 @@ def indicator_figure(indicator: Indicator) -> go.Figure:
         yaxis_title=indicator.unit,
         showlegend=True,
     )
+    # A date axis, always: the first trace (the range's legend marker) has no x to infer it
+    # from, and on a numeric axis the dates are not drawn.
+    figure.update_xaxes(type="date")
     return figure
 
 

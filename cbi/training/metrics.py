@@ -117,10 +117,16 @@ def block_bootstrap_gain(
     gain = float(mine.mean() / theirs.mean() - 1) if n else np.nan
     if n < MIN_BLOCKS * block:
         return Gain(gain, np.nan, np.nan, n)
-    rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n - block + 1, size=(draws, -(-n // block)))
-    rows = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :n]
+    rows = block_samples(n, block, draws, seed)
     resampled = mine[rows].mean(axis=1) / theirs[rows].mean(axis=1) - 1
     tail = (1 - level) / 2
     low, high = np.quantile(resampled, [tail, 1 - tail])
     return Gain(gain, float(low), float(high), n)
+
+
+def block_samples(n: int, block: int, draws: int = 2000, seed: int = SEED) -> np.ndarray:
+    """(draws, n) row positions of a moving-block bootstrap: blocks of `block` consecutive
+    rows drawn with replacement (fixed seed) until n rows, one resample per line."""
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, n - block + 1, size=(draws, -(-n // block)))
+    return (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :n]

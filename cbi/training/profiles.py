@@ -70,6 +70,16 @@ class Profile:
     # it the ensemble band is the weighted average of its calibrated members' bands.
     ensemble_band: bool = False
     ensemble_calibration_window: int = 756
+    # distribution_calibration: which of the seven published quantiles are calibrated on their
+    # own past scores (`cbi.risk.distribution.calibrated_quantiles`): "tails" the 5/10/90/95 %
+    # levels, the median left at the ensemble's P50, 25/75 % on the split normal between the
+    # calibrated tails and the median; "all" every level; "none" the split normal through the
+    # ensemble's P10/P50/P90 only. "tails" was chosen BEFORE any selection-period evidence:
+    # calibrating the median on trailing scores chases the drift of a trending period (on the
+    # 2022-2024 fast walk-forward "all" put the live 6m median at 34.5 c/lb against a 40.4
+    # close, and made 1w/1m pinball worse than "none"; that is reported-period evidence, so it
+    # chose nothing). The coordinator's selection run re-chooses it on 2015-2019.
+    distribution_calibration: str = "tails"
 
 
 PROFILES: dict[str, Profile] = {

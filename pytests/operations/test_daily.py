@@ -210,3 +210,49 @@ def test_dbt_output_goes_to_a_log_file_and_each_step_is_one_line(
     assert len(progress) == len(run.steps), (progress, run.steps)
     assert all(line.startswith("daily: ") for line in progress)
     assert any("logs/daily_dbt.log" in line for line in progress)
+
+
+def test_the_budget_risk_crossing_its_alert_level_is_an_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN constructed distributions (not market data): yesterday's 1m P95 39.6 c/lb, today's
+    # ten percent higher, so P(close above 42) rose from under 5 % to over 10 %
+    db = tmp_path / "cbi.duckdb"
+    _monitored(db, [50.0, 50.5], covered=True, worse=False)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "create table quantiles as select unnest([0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]) "
+            "as quantile, unnest([0.9, 0.93, 0.97, 1.0, 1.03, 1.07, 1.1]) as ratio"
+        )
+        con.execute(
+            "create table forecasts.zl_price_distribution as select date '2025-01-04' as "
+            "as_of_date, '1m' as horizon, quantile, 40 * ratio as price_cents_per_lb "
+            "from quantiles"
+        )
+        con.execute(
+            "create table forecasts.zl_backtest_distribution as select date '2025-01-03' as "
+            "as_of_date, '1m' as horizon, quantile, 36 * ratio as price_cents_per_lb "
+            "from quantiles"
+        )
+        con.execute(
+            "create table forecasts.zl_predictions as select date '2025-01-04' as as_of_date, "
+            "40.0 as close_cents_per_lb"
+        )
+        con.execute(
+            "create table forecasts.zl_backtest as select date '2025-01-03' as as_of_date, "
+            "'1m' as horizon, 'ensemble' as member, 36.0 as close"
+        )
+    run = cbi.daily.Run()
+    cbi.daily._monitor(db, run, TODAY)
+    assert run.events == []  # not configured: no budget alert
+    monkeypatch.setenv("CBI_BUDGET_CENTS_PER_LB", "42")
+    monkeypatch.setenv("CBI_BUDGET_ALERT_PROB", "0.1")
+    cbi.daily._monitor(db, run, TODAY)
+    [event] = run.events
+    assert event.kind == "budget_risk" and "P(close above 42.00 c/lb)" in event.message
+    # a bad setting is one failed step, not a crash
+    monkeypatch.setenv("CBI_BUDGET_ALERT_PROB", "20")
+    run = cbi.daily.Run()
+    cbi.daily._monitor(db, run, TODAY)
+    assert [e.kind for e in run.events] == ["run_failed"]
+    assert "CBI_BUDGET_ALERT_PROB must be between 0 and 1" in run.events[0].message

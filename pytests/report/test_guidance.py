@@ -20,7 +20,6 @@ from cbi.guidance import (
     backtest,
     backtest_by_year,
     decide,
-    guidance,
     purchase_decisions,
 )
 
@@ -121,28 +120,3 @@ def test_backtest_without_deferrals_matches_the_schedule_and_short_years_get_no_
     assert [b.period for b in by_year[:-1]] == ["2022", "2023"]
     assert by_year[1].n < 210 and by_year[1].gain.label == "too few outcomes"
     assert "[" not in by_year[1].line()
-
-
-def test_guidance_sentence_names_the_reason() -> None:
-    # constructed: one decided row per case, close 50 c/lb
-    base = {"close_cents_per_lb": CLOSE, "carry_per_month": 0.005, "risk_limit": 0.05}
-    wait = {**base, "p50_1m_cents_per_lb": 49.0, "p90_1m_cents_per_lb": 52.0, "decision": WAIT}
-    assert guidance(pd.Series(wait)) == (
-        "Guidance for a purchase planned today: WAIT one month: the median 1-month forecast is "
-        "1.00 c/lb below today's close, more than the 0.5 % carry (0.25 c/lb), and P90 is "
-        "+4.0 % from today, within the 5 % risk limit."
-    )
-    flat = {**base, "p50_1m_cents_per_lb": 49.9, "p90_1m_cents_per_lb": 51.0, "decision": BUY}
-    assert guidance(pd.Series(flat)).endswith(
-        "BUY NOW: the median 1-month forecast is 0.10 c/lb below today's close, not more "
-        "than the 0.5 % carry (0.25 c/lb)."
-    )
-    higher = {**base, "p50_1m_cents_per_lb": 50.3, "p90_1m_cents_per_lb": 52.0, "decision": BUY}
-    assert guidance(pd.Series(higher)) == (
-        "Guidance for a purchase planned today: BUY NOW: the median 1-month forecast is "
-        "0.30 c/lb above today's close."
-    )
-    risky = {**base, "p50_1m_cents_per_lb": 49.0, "p90_1m_cents_per_lb": 53.0, "decision": BUY}
-    assert guidance(pd.Series(risky)).endswith(
-        "but P90 is +6.0 % from today, beyond the 5 % risk limit."
-    )

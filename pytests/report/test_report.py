@@ -37,7 +37,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CHARTS = ("chart-price", "chart-look-back", "chart-drivers", "chart-record")
+CHARTS = (
+    "chart-price",
+    "chart-look-back",
+    "chart-drivers",
+    "chart-record",
+    "chart-waterfall",
+    "chart-risk-fan",
+    "chart-pit",
+    "chart-reliability",
+)
 
 try:
     from playwright.sync_api import Page, sync_playwright
@@ -198,18 +207,31 @@ def test_forecast_numbers_on_the_page_are_the_table(
 
 
 @needs_browser
-def test_buy_or_wait_section_shows_todays_guidance_and_the_rule_record(
-    opened: OpenedPage,
-) -> None:
-    guidance = opened.page.locator("#guidance")
+def test_risk_section_replaces_buy_or_wait(opened: OpenedPage) -> None:
+    # the chance of a higher price than buying now plus carry, and the rule's share (or why not)
+    guidance = opened.page.locator("#risk-guidance")
     assert guidance.is_visible()
-    assert guidance.inner_text().startswith("Guidance for a purchase planned today: ")
-    rows = opened.page.locator("#guidance-record tr").all()
-    # a header, one row per as-of year, then all years
-    assert len(rows) >= 3
-    last = rows[-1].locator("td").all_inner_texts()
-    assert last[0] == "all" and int(last[1].replace(",", "")) > 0
-    assert last[-1] in {"significant gain", "no significant gain", "significantly worse"}
+    text = guidance.inner_text()
+    assert "P(1m close above " in text and "P(3m close above " in text
+    assert "Share to cover now under the" in text
+    assert "BUY NOW" not in opened.page.content()
+
+
+@needs_browser
+def test_drivers_section_draws_the_last_months_move_and_each_bucket(opened: OpenedPage) -> None:
+    assert opened.page.locator("#moved").inner_text().startswith("ZL ")
+    buckets = opened.page.locator("#bucket-charts .js-plotly-plot").all()
+    assert len(buckets) >= 4
+    drawn = 0
+    for chart in buckets:
+        title = chart.locator(".gtitle").text_content() or ""
+        # every indicator with a value today draws its two-year line (an SVG path of points)
+        lines = chart.locator(".scatterlayer path.js-line").all()
+        longest = max((len(line.get_attribute("d") or "") for line in lines), default=0)
+        if not title.endswith(": stale"):
+            assert longest > 50, title
+            drawn += 1
+    assert drawn >= 4
 
 
 @needs_browser

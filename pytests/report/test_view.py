@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import cbi.guidance
 import cbi.record
+import cbi.risk.rule
+import cbi.risk.view
 import cbi.training.metrics
 import cbi.view
 from cbi.forecast import format_forecast
@@ -48,11 +49,12 @@ def test_scores_are_computed_once_and_outputs_only_draw_them(
         (cbi.view, "connect_read_only"),
         (cbi.record, "gain_table"),
         (cbi.record, "block_bootstrap_gain"),
-        (cbi.guidance, "block_bootstrap_gain"),
+        (cbi.risk.view, "read_risk"),
+        (cbi.risk.rule, "block_samples"),
         (cbi.training.metrics, "block_bootstrap_gain"),
     ]:
         monkeypatch.setattr(module, name, _forbidden)
     text = format_forecast(view)
     page = render_report(view)
-    assert "Walk-forward backtest" in text and "Rule backtest" in text
-    assert 'id="record"' in page and 'id="guidance-record"' in page
+    assert "Walk-forward backtest" in text and "Guidance from risk" in text
+    assert 'id="record"' in page and 'id="risk-guidance"' in page
