@@ -15,9 +15,10 @@ Method (in log return r = log(price / close) of the as-of close):
    moves down, whatever the other tail did. Today's conformal band instead widens P10 and P90
    by one amount from max(p10 - y, y - p90), which over-widens the tail that did not miss.
    Which levels are calibrated is the profile's `distribution_calibration`
-   (`cbi.training.profiles`): "tails" (the default) the 5/10/90/95 % levels, with the median
-   left at the ensemble's P50 and 25/75 % on the split normal between the calibrated tails
-   and the median; "all" every level; "none" none (the split normal of step 1).
+   (`cbi.training.profiles`): "tails" the 5/10/90/95 % levels, with the median left at the
+   ensemble's P50 and 25/75 % on the split normal between the calibrated tails and the
+   median; "all" every level; "none" (the default until a variant wins on 2015-2019) none,
+   the split normal of step 1.
 3. Point in time: an as-of date's past is the rows whose target date is on or before it
    (`cbi.training.evidence.past_rows`, the mask the conformal band uses; daily h-day outcomes
    overlap, so no row whose outcome was still open is used), the last `window` of them, with

@@ -74,12 +74,14 @@ class Profile:
     # own past scores (`cbi.risk.distribution.calibrated_quantiles`): "tails" the 5/10/90/95 %
     # levels, the median left at the ensemble's P50, 25/75 % on the split normal between the
     # calibrated tails and the median; "all" every level; "none" the split normal through the
-    # ensemble's P10/P50/P90 only. "tails" was chosen BEFORE any selection-period evidence:
-    # calibrating the median on trailing scores chases the drift of a trending period (on the
-    # 2022-2024 fast walk-forward "all" put the live 6m median at 34.5 c/lb against a 40.4
-    # close, and made 1w/1m pinball worse than "none"; that is reported-period evidence, so it
-    # chose nothing). The coordinator's selection run re-chooses it on 2015-2019.
-    distribution_calibration: str = "tails"
+    # ensemble's P10/P50/P90 only, so the published P10/P50/P90 stay the ensemble's
+    # conformal band. "none" is the default because it is what was published before the
+    # distribution existed: a per-level calibration replaces it only once it wins on the
+    # selection period 2015-2019 (`cbi bench selection`), which has not been run on it yet.
+    # What the 2022-2024 fast walk-forward showed chose nothing (reported-period evidence):
+    # "all" put the live 6m median at 34.5 c/lb against a 40.4 close and made 1w/1m pinball
+    # worse; "tails" collapsed the 6m upper half onto the median on 39 % of as-of dates.
+    distribution_calibration: str = "none"
 
 
 PROFILES: dict[str, Profile] = {
