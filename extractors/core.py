@@ -20,6 +20,7 @@ import pandas as pd
 
 from common.db import connect_writable
 from common.errors import ExtractorError
+from extractors.declaration import Table, declared_table
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +133,14 @@ def merge_rows(
 
     Equality ignores the LOAD_COLUMNS, so re-importing a file, or an overlapping file with the
     same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
-    refused. Returns the rows written.
+    refused, and so is a frame with a row `check_rows` refuses (nothing lands). A `_line`
+    column (the line of the file each row came from) names the line in errors and is not
+    landed. Returns the rows written.
     """
     if frame.empty:
         return 0
+    check_rows(*declared_table(table), frame)
+    frame = frame.drop(columns="_line", errors="ignore")
     duplicated = frame.duplicated(list(key))
     if duplicated.any():
         first = frame.loc[duplicated, list(key)].iloc[0].tolist()
@@ -162,6 +167,56 @@ def merge_rows(
     finally:
         con.unregister("_landing")
     return int(written)
+
+
+def check_rows(source: str, table: Table, frame: pd.DataFrame) -> None:
+    """Refuse the rows of `frame` no publisher can have sent, as one ExtractorError naming the
+    source, the file or window, the field and the row: a period (the table's `period_column`)
+    after the moment the row is loaded (`loaded_at`) or after its own publication instant
+    (`published_column`). A publication instant after the load is allowed: it is the
+    conservative estimate of a rule (e.g. FRED's release day), never earlier than the truth."""
+    if table.period_column is None:
+        return
+    loaded = pd.to_datetime(frame["loaded_at"], utc=True)
+    period = pd.to_datetime(frame[table.period_column]).dt.tz_localize("UTC")
+    _refuse(
+        source,
+        table,
+        frame,
+        period > loaded,
+        table.period_column,
+        f"after the moment it is loaded ({loaded.max():%Y-%m-%d %H:%M} UTC)",
+    )
+    if table.published_column is not None:
+        published = pd.to_datetime(frame[table.published_column], utc=True)
+        _refuse(
+            source,
+            table,
+            frame,
+            period > published,
+            table.period_column,
+            f"after its own {table.published_column} (no value is public before its day)",
+        )
+
+
+def _refuse(
+    source: str, table: Table, frame: pd.DataFrame, bad: pd.Series, column: str, why: str
+) -> None:
+    """Raise for the first row of `frame` where `bad` holds: its `column` value and `why`."""
+    if not bad.any():
+        return
+    row = frame.loc[bad.to_numpy()].iloc[0]
+    where = row["source"] if "source" in frame else table.qualified
+    if "_line" in frame:
+        at = f"at line {row['_line']}"
+    else:
+        named = [k for k in table.key if k not in (column, table.published_column)]
+        at = "of the row " + ", ".join(f"{k} {row[k]}" for k in named)
+    value = row[column]
+    shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)
+    raise ExtractorError(
+        f"{source}: {where}: field {column!r} {at} is {shown}, {why}; nothing landed"
+    )
 
 
 def update_window(

@@ -105,6 +105,8 @@ ECONOMIC = Table(
         Column("available_at", "timestamptz", "{{ doc('fred_available_at') }}", nullable=False),
     ),
     key=("series_id", "observation_date", "available_at"),
+    period_column="observation_date",
+    published_column="available_at",
 )
 TABLE = ECONOMIC.qualified
 KEY = ECONOMIC.key
@@ -163,6 +165,7 @@ def parse_csv(text: str, where: str) -> pd.DataFrame:
             "observation_date": parse_dates(table, date_column, SOURCE, where, "%Y-%m-%d"),
             "value": parse_numbers(table, series_id, SOURCE, where, NUMBER, blank_ok=True),
             "vintage_date": None,
+            "_line": table["_line"],
         }
     )
 

@@ -231,6 +231,8 @@ ESTIMATES = Table(
         "attribute",
         "market_year",
     ),
+    period_column="report_month",
+    published_column="available_at",
 )
 TABLE, KEY = ESTIMATES.qualified, ESTIMATES.key
 

@@ -104,6 +104,8 @@ EXPORTS = Table(
         ),
     ),
     key=("commodity_code", "country_code", "market_year", "week_ending_date"),
+    period_column="week_ending_date",
+    published_column="available_at",
 )
 REFERENCE = Table(
     name="usda_export_sales_reference",
