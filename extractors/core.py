@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from common.db import connect_writable
 from common.errors import ExtractorError
-from extractors.declaration import Table, declared_table
+from extractors.declaration import Column, Table, declared_table
 
 log = logging.getLogger(__name__)
 
@@ -169,12 +170,22 @@ def merge_rows(
     return int(written)
 
 
+# The numeric column types, and the largest magnitude each integer type holds.
+NUMERIC_TYPES = ("double", "integer", "bigint")
+INTEGER_LIMITS = {"integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
 def check_rows(source: str, table: Table, frame: pd.DataFrame) -> None:
     """Refuse the rows of `frame` no publisher can have sent, as one ExtractorError naming the
-    source, the file or window, the field and the row: a period (the table's `period_column`)
+    source, the file or window, the field and the row: a number that is not finite, too large
+    for its column's type, or outside the column's plausible range (Column min_value and
+    max_value, the bounds of its dbt test: one definition); a period (the table's `period_column`)
     after the moment the row is loaded (`loaded_at`) or after its own publication instant
     (`published_column`). A publication instant after the load is allowed: it is the
     conservative estimate of a rule (e.g. FRED's release day), never earlier than the truth."""
+    for column in table.columns:
+        if column.name in frame and column.type in NUMERIC_TYPES:
+            _check_numbers(source, table, frame, column)
     if table.period_column is None:
         return
     loaded = pd.to_datetime(frame["loaded_at"], utc=True)
@@ -199,6 +210,30 @@ def check_rows(source: str, table: Table, frame: pd.DataFrame) -> None:
         )
 
 
+def _check_numbers(source: str, table: Table, frame: pd.DataFrame, column: Column) -> None:
+    values = frame[column.name]
+    if values.dtype.kind in "fiu":
+        numbers = values.astype("float64")
+    else:
+        numbers = values.map(lambda v: np.nan if pd.isna(v) else float(v)).astype("float64")
+    name = column.name
+    _refuse(source, table, frame, np.isinf(numbers), name, "not a finite number")
+    limit = INTEGER_LIMITS.get(column.type)
+    if limit is not None:
+        _refuse(source, table, frame, numbers.abs() > limit, name, f"too large for {column.type}")
+    low = -np.inf if column.min_value is None else column.min_value
+    high = np.inf if column.max_value is None else column.max_value
+    bounds = "..".join("" if b is None else f"{b:g}" for b in (column.min_value, column.max_value))
+    _refuse(
+        source,
+        table,
+        frame,
+        (numbers < low) | (numbers > high),
+        name,
+        f"outside the plausible range {bounds} (the bounds of its dbt test)",
+    )
+
+
 def _refuse(
     source: str, table: Table, frame: pd.DataFrame, bad: pd.Series, column: str, why: str
 ) -> None:
@@ -213,7 +248,7 @@ def _refuse(
         named = [k for k in table.key if k not in (column, table.published_column)]
         at = "of the row " + ", ".join(f"{k} {row[k]}" for k in named)
     value = row[column]
-    shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)
+    shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
     raise ExtractorError(
         f"{source}: {where}: field {column!r} {at} is {shown}, {why}; nothing landed"
     )

@@ -96,6 +96,9 @@ ECONOMIC = Table(
             "double",
             "The value, in the series' units (seed fred_series); null where FRED has none "
             "(`.` or blank).",
+            # wide enough for every series of the seed (yen per dollar ~360, WTI -37 in 2020)
+            min_value=-100,
+            max_value=1000,
         ),
         Column(
             "vintage_date",

@@ -208,8 +208,22 @@ ESTIMATES = Table(
             nullable=False,
         ),
         Column("projection_flag", "varchar", "Est. or Proj. where the publisher flags it."),
-        Column("value", "double", "The estimate, in unit.", nullable=False),
-        Column("previous_value", "double", "The previous month's figure where printed."),
+        # plausible: under ten million of any published unit (world totals are in 1000 MT)
+        Column(
+            "value",
+            "double",
+            "The estimate, in unit.",
+            nullable=False,
+            min_value=-1e7,
+            max_value=1e7,
+        ),
+        Column(
+            "previous_value",
+            "double",
+            "The previous month's figure where printed.",
+            min_value=-1e7,
+            max_value=1e7,
+        ),
         Column(
             "unit",
             "varchar",

@@ -87,7 +87,14 @@ EXPORTS = Table(
         ),
         Column("week_ending_date", "date", "Thursday ending the reporting week.", nullable=False),
         *(
-            Column(column, "double", f"ESR {field}, in the unit of unit_id.")
+            # plausible: under a billion tons (more than the world's soybean crop) either way
+            Column(
+                column,
+                "double",
+                f"ESR {field}, in the unit of unit_id.",
+                min_value=-1e9,
+                max_value=1e9,
+            )
             for field, column in QUANTITIES.items()
         ),
         Column(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from extractors import cftc, eia, fred, wasde
 from pytests.extractors.load_checks import refused
 
@@ -69,3 +71,29 @@ def test_wasde_report_month_after_its_load_is_refused(con, tmp_path: Path) -> No
     message = refused(con, wasde, WASDE_OCE, bad)
     assert "field 'report_month'" in message and "2030-07-01" in message
     assert "after the moment it is loaded" in message and "\n" not in message
+
+
+def test_fred_implausible_value_is_refused_by_the_dbt_range(con, tmp_path: Path) -> None:
+    bad = _constructed(tmp_path, FRED_DGS10, "1962-01-03,4.03", "1962-01-03,99999999999")
+    message = refused(con, fred, FRED_DGS10, bad)
+    assert "field 'value' at line 3 is 99999999999.0" in message and "\n" not in message
+    assert f"plausible range {_range(fred.ECONOMIC, 'value')}" in message
+
+
+def test_cftc_negative_open_interest_is_refused_by_the_dbt_range(con, tmp_path: Path) -> None:
+    bad = _constructed(tmp_path, CFTC_F_YEAR, "007 ,  496726,", "007 , -496726,")
+    message = refused(con, cftc, CFTC_F_YEAR, bad)
+    assert "field 'open_interest'" in message and "-496726" in message
+    assert "as_of_date 2021-03-16" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("constant", ["Infinity", "-Infinity", "NaN"])
+def test_eia_non_finite_json_value_is_refused(con, tmp_path: Path, constant: str) -> None:
+    bad = _constructed(tmp_path, EIA_JSON, '"value": 3.339', f'"value": {constant}')
+    message = refused(con, eia, EIA_JSON, bad)
+    assert f"field 'response.data[1].value' is {constant}" in message and "\n" not in message
+
+
+def _range(table, column: str) -> str:
+    declared = next(c for c in table.columns if c.name == column)
+    return f"{declared.min_value:g}..{declared.max_value:g}"
