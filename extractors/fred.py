@@ -9,7 +9,9 @@ observation date and publication instant (`available_at`):
   `--start` (`realtime_end=9999-12-31`), so a revised value lands as a new row beside the
   first one and each keeps its vintage.
 - CSV downloads, old style `DATE,<ID>` with `.` for missing values and new style
-  `observation_date,<ID>` with blanks, CRLF or LF: no vintage, so `available_at` is the end of
+  `observation_date,<ID>` with blanks, CRLF or LF (FRED does not always end the last line
+  with a line end, so a last line without one is dropped with a warning: it may be cut off,
+  e.g. `2.7` of 2.79): no vintage, so `available_at` is the end of
   the series' release day, `release_lag_business_days` US business days after the
   observation date (seed `fred_series`).
 
@@ -42,6 +44,7 @@ from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     NUMBER,
     decode_text,
+    drop_unterminated_line,
     files_to_import,
     header_of,
     import_each,
@@ -160,7 +163,7 @@ def parse_csv(text: str, where: str) -> pd.DataFrame:
         )
     date_column, series_id = header
     _known_series(series_id, where)
-    table = read_csv(text, SOURCE, where, header, ends_with_newline=False)
+    table = read_csv(drop_unterminated_line(text, SOURCE, where), SOURCE, where, header)
     table[series_id] = table[series_id].replace(".", "")
     return pd.DataFrame(
         {

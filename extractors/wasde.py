@@ -521,6 +521,7 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
             f"{SOURCE}: {where} is neither an OCE WASDE CSV (header {OCE_COLUMNS[0]},...), a "
             f"PSD CSV (header {PSD_COLUMNS[0]},...) nor the WASDE text table {US_TABLE!r}"
         )
+    tabular.require_line_end(text, SOURCE, where)  # a cut text report too, not only a CSV
     ensure_tables(con)
     rows = PARSERS[kind](text, where).assign(source=name, loaded_at=pd.Timestamp.now(tz="UTC"))
     return merge_rows(con, TABLE, rows, KEY)
