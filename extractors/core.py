@@ -70,23 +70,34 @@ def recorded_load(
 ) -> Iterator[Load]:
     """Run one load in a transaction and record it in `ops.load_log`.
 
-    On any exception the transaction is rolled back (earlier data stays intact), a `failed`
-    row with the error text is recorded, and the exception propagates.
+    The `ok` row is written in the same transaction as the data, so a load is committed with
+    its log row or not at all. On any exception the transaction is rolled back (earlier data
+    stays intact), a `failed` row with the error text is recorded, and the exception
+    propagates. Ctrl-C, whether Python raises it (KeyboardInterrupt) or DuckDB does during a
+    query (duckdb.InterruptException, an Exception a folder import would take for one bad
+    file), is recorded as interrupted and propagates as KeyboardInterrupt: the import stops.
     """
     load = Load(source, target_table, window)
     started_at = pd.Timestamp.now(tz="UTC")
     con.execute("begin transaction")
     try:
         yield load
+        _record(con, load, started_at, "ok", None)
+    except (KeyboardInterrupt, duckdb.InterruptException) as exc:
+        con.execute("rollback")
+        _record(con, load, started_at, "failed", INTERRUPTED)
+        raise KeyboardInterrupt from exc
     except BaseException as exc:
         con.execute("rollback")
         _record(con, load, started_at, "failed", _error_text(exc))
         raise
     con.execute("commit")
-    _record(con, load, started_at, "ok", None)
     log.info(
         "%s: landed %s rows into %s from %s", source, f"{load.rows:,}", load.target_table, window
     )
+
+
+INTERRUPTED = "interrupted (Ctrl-C): rolled back"
 
 
 def _error_text(exc: BaseException) -> str:
