@@ -17,7 +17,9 @@ observation date and publication instant (`available_at`):
 
 The series list (bucket, units, release lag) is seed `seeds/fred_series.csv`, shared with dbt.
 A row is landed only when it says something new: a vintage whose value equals the vintage
-before it is dropped, so overlapping pulls and re-imports change nothing.
+before it is dropped, so overlapping pulls and re-imports change nothing. A CSV row that
+changes a stored value of the same release day is a correction the file does not date: it
+lands as a new vintage public at its load time, and the stored one keeps its available_at.
 """
 
 from __future__ import annotations
@@ -231,7 +233,37 @@ def land(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> in
     ensure_tables(con)
     frame = with_available_at(frame).assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
     frame["value"] = frame["value"].astype("float64")
+    frame = _corrections_dated_by_their_load(con, frame)
     return merge_rows(con, TABLE, _new_information(con, frame), KEY)
+
+
+def _corrections_dated_by_their_load(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame
+) -> pd.DataFrame:
+    """A row whose key (series, observation date, available_at) is stored with another value
+    is a correction the file does not date (a CSV has no vintage): it becomes a new vintage,
+    public at its load time, and the stored one keeps its own available_at, so a backtest
+    before the load still sees the value it saw then."""
+    con.register("_fred_incoming", frame[list(KEY) + ["value"]].assign(_row=range(len(frame))))
+    try:
+        changed = con.execute(
+            f"""
+            select incoming._row
+            from _fred_incoming as incoming
+            inner join {TABLE} as stored
+                on
+                    incoming.series_id = stored.series_id
+                    and incoming.observation_date = stored.observation_date
+                    and incoming.available_at = stored.available_at
+            where incoming.value is distinct from stored.value
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_fred_incoming")
+    frame = frame.copy()
+    rows = frame.index[[row for (row,) in changed]]
+    frame.loc[rows, "available_at"] = frame.loc[rows, "loaded_at"]
+    return frame
 
 
 def _new_information(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
