@@ -228,7 +228,7 @@ def _check_numbers(source: str, table: Table, frame: pd.DataFrame, column: Colum
     else:
         numbers = values.map(lambda v: np.nan if pd.isna(v) else float(v)).astype("float64")
     name = column.name
-    _refuse(source, table, frame, np.isinf(numbers), name, "not a finite number")
+    _refuse(source, table, frame, numbers.isin([np.inf, -np.inf]), name, "not a finite number")
     limit = INTEGER_LIMITS.get(column.type)
     if limit is not None:
         _refuse(source, table, frame, numbers.abs() > limit, name, f"too large for {column.type}")

@@ -9,10 +9,12 @@ named so: `constructed_*`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from common.errors import ExtractorError
 from extractors import cftc, eia, fred, wasde
 from pytests.extractors.load_checks import refused
 
@@ -97,3 +99,17 @@ def test_eia_non_finite_json_value_is_refused(con, tmp_path: Path, constant: str
 def _range(table, column: str) -> str:
     declared = next(c for c in table.columns if c.name == column)
     return f"{declared.min_value:g}..{declared.max_value:g}"
+
+
+def test_an_infinite_number_that_got_past_the_parser_is_refused_at_landing(con) -> None:
+    # the JSON parser refuses Infinity; the landing refuses it for every other way in
+    document = json.loads(EIA_JSON.read_text())
+    document["response"]["data"][1]["value"] = float("inf")
+    rows, _ = eia.parse_api(document, "constructed_infinite.json")
+    with pytest.raises(ExtractorError) as caught:
+        eia.land(con, rows, "constructed_infinite.json")
+    assert str(caught.value).startswith(
+        "eia: constructed_infinite.json: field 'value' of the row series_id EMD_EPD2D_PTE_NUS_DPG"
+    )
+    assert "is inf, not a finite number" in str(caught.value)
+    assert con.execute(f"select count(*) from {eia.TABLE}").fetchone() == (0,)
