@@ -1,7 +1,9 @@
 """Shared core of every extractor: the connection, idempotent landing and the load log.
 
 Every load writes one row to `ops.load_log`, whether it succeeded or failed. Data rows of a
-load land in one transaction: a load that fails leaves the raw table exactly as it was.
+load land in one transaction: a load that fails leaves the raw table exactly as it was. Every
+source lands through `merge_rows`, which first refuses, by the table's declaration, rows no
+publisher can have sent (`check_rows`).
 """
 
 from __future__ import annotations

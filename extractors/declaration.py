@@ -5,6 +5,9 @@ modules. Everything else about a source is derived from its declaration:
 
 - the raw tables (`Table.ddl`), created for every declared source before dbt runs, so a
   staging model reads `source()` directly;
+- what the shared landing refuses (extractors.core.check_rows): a number outside its Column's
+  range (the same bounds as its dbt test) or its type, a row dated after its load or after its
+  own publication instant (the Table's `period_column` and `published_column`);
 - the dbt `_<folder>__sources.yml` files (freshness blocks, column lists and tests) and the
   seed `source_windows` (coverage windows, the list of sources), written by
   `python -m extractors.generate` and checked for drift by pytests/extractors/test_generated.py;
