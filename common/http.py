@@ -237,10 +237,41 @@ def parse_json(text: str, source: str, where: str) -> Any:
         raise ExtractorError(
             f"{source}: {where} returned HTML where JSON was expected (an error or login page?)"
         )
+    found: list[str] = []
+
+    def non_finite(constant: str) -> _NonFinite:
+        found.append(constant)
+        return _NonFinite(constant)
+
     try:
-        return json.loads(text)
+        document = json.loads(text, parse_constant=non_finite)
     except json.JSONDecodeError as exc:
         raise ExtractorError(
             f"{source}: {where} is not valid JSON ({exc.msg} at character {exc.pos}); "
             "it may be cut off"
         ) from None
+    if found:
+        path, constant = _first_non_finite(document, "")
+        raise ExtractorError(
+            f"{source}: {where}: field {path!r} is {constant}, not a number (JSON has no "
+            "NaN or Infinity); nothing landed"
+        )
+    return document
+
+
+class _NonFinite(str):
+    """A NaN, Infinity or -Infinity literal in a JSON document (refused by parse_json)."""
+
+
+def _first_non_finite(node: Any, path: str) -> tuple[str, str]:
+    """The path (e.g. response.data[1].value) and text of the first _NonFinite in `node`."""
+    if isinstance(node, _NonFinite):
+        return path, str(node)
+    children = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, child in children:
+        if isinstance(child, dict | list | _NonFinite):
+            inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
+            hit = _first_non_finite(child, inner)
+            if hit[0]:
+                return hit
+    return "", ""

@@ -155,6 +155,8 @@ COT = Table(
         ),
     ),
     key=("report_type", "futures_only", "market_code", "as_of_date"),
+    period_column="as_of_date",
+    published_column="available_at",
 )
 TABLE = COT.qualified
 KEY = COT.key

@@ -1,7 +1,9 @@
 """Shared core of every extractor: the connection, idempotent landing and the load log.
 
 Every load writes one row to `ops.load_log`, whether it succeeded or failed. Data rows of a
-load land in one transaction: a load that fails leaves the raw table exactly as it was.
+load land in one transaction: a load that fails leaves the raw table exactly as it was. Every
+source lands through `merge_rows`, which first refuses, by the table's declaration, rows no
+publisher can have sent (`check_rows`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from common.db import connect_writable
 from common.errors import ExtractorError
+from extractors.declaration import Column, Table, declared_table
 
 log = logging.getLogger(__name__)
 
@@ -68,23 +72,34 @@ def recorded_load(
 ) -> Iterator[Load]:
     """Run one load in a transaction and record it in `ops.load_log`.
 
-    On any exception the transaction is rolled back (earlier data stays intact), a `failed`
-    row with the error text is recorded, and the exception propagates.
+    The `ok` row is written in the same transaction as the data, so a load is committed with
+    its log row or not at all. On any exception the transaction is rolled back (earlier data
+    stays intact), a `failed` row with the error text is recorded, and the exception
+    propagates. Ctrl-C, whether Python raises it (KeyboardInterrupt) or DuckDB does during a
+    query (duckdb.InterruptException, an Exception a folder import would take for one bad
+    file), is recorded as interrupted and propagates as KeyboardInterrupt: the import stops.
     """
     load = Load(source, target_table, window)
     started_at = pd.Timestamp.now(tz="UTC")
     con.execute("begin transaction")
     try:
         yield load
+        _record(con, load, started_at, "ok", None)
+    except (KeyboardInterrupt, duckdb.InterruptException) as exc:
+        con.execute("rollback")
+        _record(con, load, started_at, "failed", INTERRUPTED)
+        raise KeyboardInterrupt from exc
     except BaseException as exc:
         con.execute("rollback")
         _record(con, load, started_at, "failed", _error_text(exc))
         raise
     con.execute("commit")
-    _record(con, load, started_at, "ok", None)
     log.info(
         "%s: landed %s rows into %s from %s", source, f"{load.rows:,}", load.target_table, window
     )
+
+
+INTERRUPTED = "interrupted (Ctrl-C): rolled back"
 
 
 def _error_text(exc: BaseException) -> str:
@@ -132,10 +147,14 @@ def merge_rows(
 
     Equality ignores the LOAD_COLUMNS, so re-importing a file, or an overlapping file with the
     same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
-    refused. Returns the rows written.
+    refused, and so is a frame with a row `check_rows` refuses (nothing lands). A `_line`
+    column (the line of the file each row came from) names the line in errors and is not
+    landed. Returns the rows written.
     """
     if frame.empty:
         return 0
+    check_rows(*declared_table(table), frame)
+    frame = frame.drop(columns="_line", errors="ignore")
     duplicated = frame.duplicated(list(key))
     if duplicated.any():
         first = frame.loc[duplicated, list(key)].iloc[0].tolist()
@@ -162,6 +181,90 @@ def merge_rows(
     finally:
         con.unregister("_landing")
     return int(written)
+
+
+# The numeric column types, and the largest magnitude each integer type holds.
+NUMERIC_TYPES = ("double", "integer", "bigint")
+INTEGER_LIMITS = {"integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def check_rows(source: str, table: Table, frame: pd.DataFrame) -> None:
+    """Refuse the rows of `frame` no publisher can have sent, as one ExtractorError naming the
+    source, the file or window, the field and the row: a number that is not finite, too large
+    for its column's type, or outside the column's plausible range (Column min_value and
+    max_value, the bounds of its dbt test: one definition); a period (the table's `period_column`)
+    after the moment the row is loaded (`loaded_at`) or after its own publication instant
+    (`published_column`). A publication instant after the load is allowed: it is the
+    conservative estimate of a rule (e.g. FRED's release day), never earlier than the truth."""
+    for column in table.columns:
+        if column.name in frame and column.type in NUMERIC_TYPES:
+            _check_numbers(source, table, frame, column)
+    if table.period_column is None:
+        return
+    loaded = pd.to_datetime(frame["loaded_at"], utc=True)
+    period = pd.to_datetime(frame[table.period_column]).dt.tz_localize("UTC")
+    _refuse(
+        source,
+        table,
+        frame,
+        period > loaded,
+        table.period_column,
+        f"after the moment it is loaded ({loaded.max():%Y-%m-%d %H:%M} UTC)",
+    )
+    if table.published_column is not None:
+        published = pd.to_datetime(frame[table.published_column], utc=True)
+        _refuse(
+            source,
+            table,
+            frame,
+            period > published,
+            table.period_column,
+            f"after its own {table.published_column} (no value is public before its day)",
+        )
+
+
+def _check_numbers(source: str, table: Table, frame: pd.DataFrame, column: Column) -> None:
+    values = frame[column.name]
+    if values.dtype.kind in "fiu":
+        numbers = values.astype("float64")
+    else:
+        numbers = values.map(lambda v: np.nan if pd.isna(v) else float(v)).astype("float64")
+    name = column.name
+    _refuse(source, table, frame, numbers.isin([np.inf, -np.inf]), name, "not a finite number")
+    limit = INTEGER_LIMITS.get(column.type)
+    if limit is not None:
+        _refuse(source, table, frame, numbers.abs() > limit, name, f"too large for {column.type}")
+    low = -np.inf if column.min_value is None else column.min_value
+    high = np.inf if column.max_value is None else column.max_value
+    bounds = "..".join("" if b is None else f"{b:g}" for b in (column.min_value, column.max_value))
+    _refuse(
+        source,
+        table,
+        frame,
+        (numbers < low) | (numbers > high),
+        name,
+        f"outside the plausible range {bounds} (the bounds of its dbt test)",
+    )
+
+
+def _refuse(
+    source: str, table: Table, frame: pd.DataFrame, bad: pd.Series, column: str, why: str
+) -> None:
+    """Raise for the first row of `frame` where `bad` holds: its `column` value and `why`."""
+    if not bad.any():
+        return
+    row = frame.loc[bad.to_numpy()].iloc[0]
+    where = row["source"] if "source" in frame else table.qualified
+    if "_line" in frame:
+        at = f"at line {row['_line']}"
+    else:
+        named = [k for k in table.key if k not in (column, table.published_column)]
+        at = "of the row " + ", ".join(f"{k} {row[k]}" for k in named)
+    value = row[column]
+    shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    raise ExtractorError(
+        f"{source}: {where}: field {column!r} {at} is {shown}, {why}; nothing landed"
+    )
 
 
 def update_window(

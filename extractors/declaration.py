@@ -5,6 +5,9 @@ modules. Everything else about a source is derived from its declaration:
 
 - the raw tables (`Table.ddl`), created for every declared source before dbt runs, so a
   staging model reads `source()` directly;
+- what the shared landing refuses (extractors.core.check_rows): a number outside its Column's
+  range (the same bounds as its dbt test) or its type, a row dated after its load or after its
+  own publication instant (the Table's `period_column` and `published_column`);
 - the dbt `_<folder>__sources.yml` files (freshness blocks, column lists and tests) and the
   seed `source_windows` (coverage windows, the list of sources), written by
   `python -m extractors.generate` and checked for drift by pytests/extractors/test_generated.py;
@@ -64,12 +67,19 @@ class Table:
     key: tuple[str, ...]
     # False: dbt checks no freshness on it (optional, or it has no publication time).
     freshness_checked: bool = True
+    # The date a row describes, and the instant it became public: the landing refuses a row
+    # whose period is after the moment it is loaded or after its own publication instant.
+    period_column: str | None = None
+    published_column: str | None = None
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.all_columns]
-        unknown = [k for k in self.key if k not in names]
+        dated = [c for c in (self.period_column, self.published_column) if c is not None]
+        unknown = [k for k in (*self.key, *dated) if k not in names]
         if unknown or len(set(names)) != len(names):
-            raise ValueError(f"table {self.name}: key {unknown} unknown or a column repeated")
+            raise ValueError(
+                f"table {self.name}: key or dated column {unknown} unknown or a column repeated"
+            )
 
     @property
     def qualified(self) -> str:
@@ -88,6 +98,17 @@ class Table:
         """Create the table (and the raw schema) if it does not exist yet."""
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
         con.execute(self.ddl)
+
+
+# raw.<table> -> (the source that declares it, its declaration); filled by each Source.
+_LANDED_BY: dict[str, tuple[str, Table]] = {}
+
+
+def declared_table(qualified: str) -> tuple[str, Table]:
+    """The source declaring raw table `qualified` (e.g. raw.fred_economic), and the table."""
+    if qualified not in _LANDED_BY:
+        raise KeyError(f"no declared source lands {qualified}")
+    return _LANDED_BY[qualified]
 
 
 @dataclass(frozen=True)
@@ -179,6 +200,8 @@ class Source:
             object.__setattr__(self, "coverage", replace(self.coverage, model=model))
         if self.freshness.warn_after_days > self.freshness.error_after_days:
             raise ValueError(f"source {self.name}: freshness warns after it errors")
+        for table in self.tables:
+            _LANDED_BY[table.qualified] = (self.name, table)
 
     def table(self, name: str) -> Table:
         """The declared table raw.<name> (name with or without the schema)."""

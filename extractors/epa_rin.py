@@ -128,6 +128,8 @@ PRICES = Table(
         _AVAILABLE_AT,
     ),
     key=("week_start_date", "transfer_year", "rin_year", "d_code", "qap_service_type"),
+    period_column="week_start_date",
+    published_column="available_at",
 )
 _RINS = "RINs generated in the RIN year, as known at the vintage"
 GENERATION = Table(
@@ -157,6 +159,8 @@ GENERATION = Table(
         _AVAILABLE_AT,
     ),
     key=("vintage_month", "rin_year", "fuel_code"),
+    period_column="vintage_month",
+    published_column="available_at",
 )
 PRICES_TABLE, PRICES_KEY = PRICES.qualified, PRICES.key
 GENERATION_TABLE, GENERATION_KEY = GENERATION.qualified, GENERATION.key

@@ -9,14 +9,18 @@ observation date and publication instant (`available_at`):
   `--start` (`realtime_end=9999-12-31`), so a revised value lands as a new row beside the
   first one and each keeps its vintage.
 - CSV downloads, old style `DATE,<ID>` with `.` for missing values and new style
-  `observation_date,<ID>` with blanks, CRLF or LF: no vintage, so `available_at` is the end of
+  `observation_date,<ID>` with blanks, CRLF or LF (FRED does not always end the last line
+  with a line end, so a last line without one is dropped with a warning: it may be cut off,
+  e.g. `2.7` of 2.79): no vintage, so `available_at` is the end of
   the series' release day, `release_lag_business_days` US business days after the
   observation date (seed `fred_series`). A copy re-written by fredapi/pandas (`date,value`)
   reads the same, its series named by the file name.
 
 The series list (bucket, units, release lag) is seed `seeds/fred_series.csv`, shared with dbt.
 A row is landed only when it says something new: a vintage whose value equals the vintage
-before it is dropped, so overlapping pulls and re-imports change nothing.
+before it is dropped, so overlapping pulls and re-imports change nothing. A CSV row that
+changes a stored value of the same release day is a correction the file does not date: it
+lands as a new vintage public at its load time, and the stored one keeps its available_at.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from extractors.declaration import Column, Coverage, Freshness, Source, Table
 from extractors.tabular import (
     NUMBER,
     decode_text,
+    drop_unterminated_line,
     files_to_import,
     header_of,
     import_each,
@@ -101,6 +106,9 @@ ECONOMIC = Table(
             "double",
             "The value, in the series' units (seed fred_series); null where FRED has none "
             "(`.` or blank).",
+            # wide enough for every series of the seed (yen per dollar ~360, WTI -37 in 2020)
+            min_value=-100,
+            max_value=1000,
         ),
         Column(
             "vintage_date",
@@ -110,6 +118,8 @@ ECONOMIC = Table(
         Column("available_at", "timestamptz", "{{ doc('fred_available_at') }}", nullable=False),
     ),
     key=("series_id", "observation_date", "available_at"),
+    period_column="observation_date",
+    published_column="available_at",
 )
 TABLE = ECONOMIC.qualified
 KEY = ECONOMIC.key
@@ -164,7 +174,7 @@ def parse_csv(text: str, where: str) -> pd.DataFrame:
         series_id = header[1]
     date_column, value_column = header
     _known_series(series_id, where)
-    table = read_csv(text, SOURCE, where, header, ends_with_newline=False)
+    table = read_csv(drop_unterminated_line(text, SOURCE, where), SOURCE, where, header)
     table[value_column] = table[value_column].replace(".", "")
     return pd.DataFrame(
         {
@@ -172,6 +182,7 @@ def parse_csv(text: str, where: str) -> pd.DataFrame:
             "observation_date": parse_dates(table, date_column, SOURCE, where, "%Y-%m-%d"),
             "value": parse_numbers(table, value_column, SOURCE, where, NUMBER, blank_ok=True),
             "vintage_date": None,
+            "_line": table["_line"],
         }
     )
 
@@ -231,7 +242,37 @@ def land(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> in
     ensure_tables(con)
     frame = with_available_at(frame).assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
     frame["value"] = frame["value"].astype("float64")
+    frame = _corrections_dated_by_their_load(con, frame)
     return merge_rows(con, TABLE, _new_information(con, frame), KEY)
+
+
+def _corrections_dated_by_their_load(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame
+) -> pd.DataFrame:
+    """A row whose key (series, observation date, available_at) is stored with another value
+    is a correction the file does not date (a CSV has no vintage): it becomes a new vintage,
+    public at its load time, and the stored one keeps its own available_at, so a backtest
+    before the load still sees the value it saw then."""
+    con.register("_fred_incoming", frame[list(KEY) + ["value"]].assign(_row=range(len(frame))))
+    try:
+        changed = con.execute(
+            f"""
+            select incoming._row
+            from _fred_incoming as incoming
+            inner join {TABLE} as stored
+                on
+                    incoming.series_id = stored.series_id
+                    and incoming.observation_date = stored.observation_date
+                    and incoming.available_at = stored.available_at
+            where incoming.value is distinct from stored.value
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_fred_incoming")
+    frame = frame.copy()
+    rows = frame.index[[row for (row,) in changed]]
+    frame.loc[rows, "available_at"] = frame.loc[rows, "loaded_at"]
+    return frame
 
 
 def _new_information(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:

@@ -95,6 +95,8 @@ CRUSH = Table(
         Column("available_at", "timestamptz", "{{ doc('nopa_available_at') }}", nullable=False),
     ),
     key=("report_month",),
+    period_column="report_month",
+    published_column="available_at",
 )
 TABLE = CRUSH.qualified
 KEY = CRUSH.key

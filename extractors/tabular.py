@@ -65,15 +65,41 @@ def header_of(text: str) -> list[str]:
     return [field.strip() for field in first]
 
 
-def read_csv(
-    text: str, source: str, where: str, columns: Iterable[str], *, ends_with_newline: bool = True
-) -> pd.DataFrame:
+def require_line_end(text: str, source: str, where: str) -> None:
+    """A text file whose last line has no line end was cut off (a download that stopped):
+    refused, naming the line, for every publisher whose files end with one."""
+    if not text.endswith(("\n", "\r")):
+        raise ExtractorError(
+            f"{source}: {where}: line {text.count(chr(10)) + 1} has no line end; the file is "
+            "cut off, download it again"
+        )
+
+
+def drop_unterminated_line(text: str, source: str, where: str) -> str:
+    """`text` without its last line when that line has no line end, said in one warning: for
+    a publisher whose whole files do not always end with one (FRED), a cut file and a whole
+    one look alike, and a cut line (`2.7` of 2.79) must never land."""
+    if text.endswith(("\n", "\r")) or "\n" not in text:
+        return text
+    kept, _, dropped = text.rpartition("\n")
+    log.warning(
+        "%s: %s: line %d has no line end and was dropped (%r; it may be cut off): end the "
+        "file with a line end to land it",
+        source,
+        where,
+        kept.count("\n") + 2,
+        dropped[:40],
+    )
+    return kept + "\n"
+
+
+def read_csv(text: str, source: str, where: str, columns: Iterable[str]) -> pd.DataFrame:
     """A CSV text as strings, with exactly the published columns, in order.
 
     A missing or renamed column names the field it expected and the header it found. A line
-    with too few or too many fields, an unclosed quote, or (when the publisher always ends its
-    files with a line end, `ends_with_newline`) a last line without one means the file was cut
-    off, and names the line. Values stay text (stripped), blank = ''; `_line` is the line number.
+    with too few or too many fields, an unclosed quote, or a last line without a line end
+    (require_line_end) means the file was cut off, and names the line. Values stay text
+    (stripped), blank = ''; `_line` is the line number.
     """
     expected = list(columns)
     found = header_of(text)
@@ -84,12 +110,7 @@ def read_csv(
             f"{source}: {where}: {detail} (expected {', '.join(expected)}; "
             f"found {', '.join(found) or 'nothing'})"
         )
-    if ends_with_newline and not text.endswith(("\n", "\r")):
-        last = text.count("\n") + 1
-        raise ExtractorError(
-            f"{source}: {where}: line {last} has no line end; the file is cut off, "
-            "download it again"
-        )
+    require_line_end(text, source, where)
     try:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True))
     except csv.Error as exc:

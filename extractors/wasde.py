@@ -212,8 +212,22 @@ ESTIMATES = Table(
             nullable=False,
         ),
         Column("projection_flag", "varchar", "Est. or Proj. where the publisher flags it."),
-        Column("value", "double", "The estimate, in unit.", nullable=False),
-        Column("previous_value", "double", "The previous month's figure where printed."),
+        # plausible: under ten million of any published unit (world totals are in 1000 MT)
+        Column(
+            "value",
+            "double",
+            "The estimate, in unit.",
+            nullable=False,
+            min_value=-1e7,
+            max_value=1e7,
+        ),
+        Column(
+            "previous_value",
+            "double",
+            "The previous month's figure where printed.",
+            min_value=-1e7,
+            max_value=1e7,
+        ),
         Column(
             "unit",
             "varchar",
@@ -235,6 +249,8 @@ ESTIMATES = Table(
         "attribute",
         "market_year",
     ),
+    period_column="report_month",
+    published_column="available_at",
 )
 TABLE, KEY = ESTIMATES.qualified, ESTIMATES.key
 
@@ -509,6 +525,7 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
             f"{SOURCE}: {where} is neither an OCE WASDE CSV (header {OCE_COLUMNS[0]},...), a "
             f"PSD CSV (header {PSD_COLUMNS[0]},...) nor the WASDE text table {US_TABLE!r}"
         )
+    tabular.require_line_end(text, SOURCE, where)  # a cut text report too, not only a CSV
     ensure_tables(con)
     rows = PARSERS[kind](text, where).assign(source=name, loaded_at=pd.Timestamp.now(tz="UTC"))
     return merge_rows(con, TABLE, rows, KEY)

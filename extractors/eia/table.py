@@ -41,6 +41,8 @@ WEEKLY_PRICES = Table(
         ),
     ),
     key=("series_id", "period_date"),
+    period_column="period_date",
+    published_column="available_at",
 )
 TABLE = WEEKLY_PRICES.qualified
 KEY = WEEKLY_PRICES.key

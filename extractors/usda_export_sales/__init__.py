@@ -87,7 +87,14 @@ EXPORTS = Table(
         ),
         Column("week_ending_date", "date", "Thursday ending the reporting week.", nullable=False),
         *(
-            Column(column, "double", f"ESR {field}, in the unit of unit_id.")
+            # plausible: under a billion tons (more than the world's soybean crop) either way
+            Column(
+                column,
+                "double",
+                f"ESR {field}, in the unit of unit_id.",
+                min_value=-1e9,
+                max_value=1e9,
+            )
             for field, column in QUANTITIES.items()
         ),
         Column(
@@ -104,6 +111,8 @@ EXPORTS = Table(
         ),
     ),
     key=("commodity_code", "country_code", "market_year", "week_ending_date"),
+    period_column="week_ending_date",
+    published_column="available_at",
 )
 REFERENCE = Table(
     name="usda_export_sales_reference",

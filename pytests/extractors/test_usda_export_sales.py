@@ -98,8 +98,19 @@ WEEK = WEEKS[0]
         ([record(801, 5700, WEEK, weeklyExports="1,200")], "field 'weeklyExports' of record 0"),
         ([record(801, 5700, WEEK), record(902, 5700, WEEK)], "but the answer is for commodity"),
         (json.dumps(exports(801, [WEEK]))[:300], "is not valid JSON"),
+        (
+            [record(801, 5700, WEEK, weeklyExports=float("nan"))],
+            "field '[0].weeklyExports' is NaN, not a number",
+        ),
+        (
+            [record(801, 5700, WEEK, countryCode=12345678901234567890)],
+            "field 'country_code' of the row commodity_code 801, market_year 2024",
+        ),
     ],
-    ids=["html", "empty", "error", "unit", "no week", "friday", "text", "commodity", "cut"],
+    ids=[
+        *("html", "empty", "error", "unit", "no week", "friday", "text", "commodity", "cut"),
+        *("nan", "20 digits"),
+    ],
 )
 def test_bad_answers_fail_by_name_and_leave_earlier_rows(
     con, answers: Path, document: object, message: str

@@ -127,7 +127,8 @@ def _bad(tmp_path: Path, name: str, text: str) -> Path:
             lambda t: t.replace("Million pounds\nSOYBEAN OIL", "Thousand metric tons\nSOYBEAN OIL"),
             "row 'Beginning stocks' of section SOYBEAN OIL stands under unit 'Million bushels'",
         ),
-        (TEXT, lambda t: t[:900], "is missing"),
+        (TEXT, lambda t: t[:900], "has no line end; the file is cut off"),
+        (TEXT, lambda t: t[: t.index("\n", 900) + 1], "is missing"),
         (OCE, lambda t: t[:-40], "line 78 has no line end; the file is cut off"),
         (OCE, lambda t: t.replace("2024-08-12", "2024-09-12", 1), "field 'ReleaseDate' at line"),
         (
@@ -142,6 +143,7 @@ def _bad(tmp_path: Path, name: str, text: str) -> Path:
         "missing row",
         "unit",
         "cut text",
+        "text missing its end",
         "cut csv",
         "release",
         "html",
