@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -213,7 +213,7 @@ def files_to_import(path: Path, source: str, suffixes: tuple[str, ...]) -> list[
 def land_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: list[tuple[str, str, Callable[[], int]]],
+    items: Sequence[tuple[str, str, Callable[[], int]]],
 ) -> tuple[int, list[ExtractorError]]:
     """Land each (window, target table, land function) as one recorded load, in its own
     transaction; a bad item does not stop the others. Returns the rows written and the
@@ -252,7 +252,7 @@ def raise_failures(source: str, failures: list[ExtractorError], count: int, wher
 def import_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: list[tuple[str, str, Callable[[], int]]],
+    items: Sequence[tuple[str, str, Callable[[], int]]],
     where: str,
 ) -> int:
     """Land each (window, target table, land function) as one recorded load; return the rows.
