@@ -210,10 +210,14 @@ def files_to_import(path: Path, source: str, suffixes: tuple[str, ...]) -> list[
     return files
 
 
+# One recorded load: its window, its target table, and the function that lands it.
+Load = tuple[str, str, Callable[[], int]]
+
+
 def land_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: Sequence[tuple[str, str, Callable[[], int]]],
+    items: Sequence[Load],
 ) -> tuple[int, list[ExtractorError]]:
     """Land each (window, target table, land function) as one recorded load, in its own
     transaction; a bad item does not stop the others. Returns the rows written and the
@@ -252,7 +256,7 @@ def raise_failures(source: str, failures: list[ExtractorError], count: int, wher
 def import_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: Sequence[tuple[str, str, Callable[[], int]]],
+    items: Sequence[Load],
     where: str,
 ) -> int:
     """Land each (window, target table, land function) as one recorded load; return the rows.

@@ -15,7 +15,7 @@ from common.errors import ExtractorError
 from extractors.core import merge_rows
 from extractors.news.parse import Parsed, _frame, parse_feed, parse_page
 from extractors.news.site import COLUMNS, KEY, Site, articles_table
-from extractors.tabular import files_to_import, land_each, raise_failures
+from extractors.tabular import Load, files_to_import, land_each, raise_failures
 
 FEED_SUFFIXES = (".xml", ".rss")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -78,9 +78,6 @@ def land(con: duckdb.DuckDBPyConnection, site: Site, parsed: Parsed, where: str)
     return merge_rows(con, site.table, rows, KEY)
 
 
-Item = tuple[str, str, Callable[[], int]]
-
-
 @dataclass
 class Outcome:
     """What a run of loads landed, how many it tried and which failed."""
@@ -89,7 +86,7 @@ class Outcome:
     loads: int = 0
     failures: list[ExtractorError] = field(default_factory=list)
 
-    def run(self, con: duckdb.DuckDBPyConnection, source: str, items: Sequence[Item]) -> bool:
+    def run(self, con: duckdb.DuckDBPyConnection, source: str, items: Sequence[Load]) -> bool:
         """Land `items` (each one recorded load); True when none failed."""
         rows, failed = land_each(con, source, items)
         self.rows, self.loads = self.rows + rows, self.loads + len(items)
