@@ -136,7 +136,7 @@ def parse_numbers(
             f"{source}: {where}: field {column!r} at line {bad['_line']} is {shown!r}, "
             f"not a number of the form {_FORM_NAMES.get(form.pattern, form.pattern)}"
         )
-    cleaned = values.str.replace("$", "", regex=False).where(~blank, None)
+    cleaned = values.str.replace("$", "", regex=False).where(~blank)
     numbers = pd.to_numeric(cleaned).astype("float64")
     if form is INTEGER and (numbers.abs() > LARGEST_INTEGER).any():
         bad = frame.loc[numbers.abs() > LARGEST_INTEGER].iloc[0]
