@@ -30,6 +30,7 @@ test: setup lint
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy common extractors cbi
 	mkdir -p target
 	CBI_DB=$(LINT_DB) $(BIN)/dbt parse --project-dir . --profiles-dir . --quiet
 	CBI_DB=$(LINT_DB) $(BIN)/sqlfluff lint models tests macros

@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict
 
 import pandas as pd
-import plotly.graph_objects as go  # type: ignore[import-untyped]
+import plotly.graph_objects as go
 
 from cbi.view import View, bucket_label
 

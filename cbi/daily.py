@@ -41,7 +41,7 @@ import duckdb
 from cbi.alerts import Event, send_alerts
 from cbi.dbt import run_dbt
 from cbi.risk.alert import budget_alert
-from common.db import connect_read_only, connect_writable
+from common.db import connect_read_only, connect_writable, scalar
 from common.errors import UserError
 from common.http import DEADLINE_VARIABLE, DEFAULT_DEADLINE_S, deadline, deadline_seconds
 from common.paths import PROJECT_DIR, is_motherduck
@@ -289,9 +289,7 @@ def _monitor(db_path: Path, run: Run, today: dt.date) -> None:
                 "select bucket, bool_and(bucket_covered) from marts.bucket_coverage group by 1"
             ).fetchall()
         )
-        forecast = con.execute("select max(as_of_date) from forecasts.zl_forecast_log").fetchone()[
-            0
-        ]
+        forecast = scalar(con, "select max(as_of_date) from forecasts.zl_forecast_log")
         run.done(f"forecast as of {forecast}")
         run.events.extend(_p50_moves(con))
         run.events.extend(_live_accuracy(con))

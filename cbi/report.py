@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
-import plotly.offline  # type: ignore[import-untyped]
+import plotly.offline
 
 from cbi import charts
 from cbi.drivers.figures import bucket_figures, waterfall_figure

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from common.db import connect_writable, database_error
+from common.db import connect_writable, database_error, one_row, scalar
 from common.errors import UserError
 from common.paths import is_motherduck
 
@@ -69,7 +69,7 @@ def sync(local: Path, shared: str, direction: str) -> list[Copied]:
         raise UserError(f"sync: no shared database at {shared}")
     con = connect_writable(local, "sync")
     try:
-        here = con.execute("select current_database()").fetchone()[0]
+        here = scalar(con, "select current_database()")
         options = "" if is_motherduck(shared) or direction == "push" else " (read_only)"
         try:
             con.execute(f"attach '{shared}' as {SHARED}{options}")
@@ -164,12 +164,13 @@ def _create_like(con: duckdb.DuckDBPyConnection, source: str, target: str, table
     if table in _tables(con, target, (table.split(".")[0],)):
         return
     schema, name = table.split(".")
-    ddl = con.execute(
+    ddl = scalar(
+        con,
         "select sql from duckdb_tables() "
         "where database_name = ? and schema_name = ? and table_name = ?",
         [source, schema, name],
-    ).fetchone()[0]
-    home = con.execute("select current_database()").fetchone()[0]
+    )
+    home = scalar(con, "select current_database()")
     con.execute(f"create schema if not exists {target}.{schema}")
     con.execute(f"use {target}")  # the DDL names schema.table: create it in the target
     try:
@@ -179,7 +180,7 @@ def _create_like(con: duckdb.DuckDBPyConnection, source: str, target: str, table
 
 
 def _count(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> int:
-    return con.execute(f"select count(*) from {catalog}.{table}").fetchone()[0]
+    return scalar(con, f"select count(*) from {catalog}.{table}")
 
 
 def _differing(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> str:
@@ -208,9 +209,9 @@ def _merge(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str)
         if key
         else "true"
     )
-    new, differing = con.execute(
-        f"select count(*) filter (where {lacking}), count(*) from {delta} as d"
-    ).fetchone()
+    new, differing = one_row(
+        con, f"select count(*) filter (where {lacking}), count(*) from {delta} as d"
+    )
     changed = differing - new
     if new + changed == 0:
         return Copied(table, "unchanged", _count(con, target, table))
@@ -239,10 +240,11 @@ def _same(con: duckdb.DuckDBPyConnection, one: str, other: str, table: str) -> b
     if _columns(con, one, table) != _columns(con, other, table):
         return False
     a, b = f"{one}.{table}", f"{other}.{table}"
-    return con.execute(
+    return scalar(
+        con,
         f"select not exists (select * from {a} except all select * from {b}) "
-        f"and not exists (select * from {b} except all select * from {a})"
-    ).fetchone()[0]
+        f"and not exists (select * from {b} except all select * from {a})",
+    )
 
 
 def _append_new(con: duckdb.DuckDBPyConnection, source: str, target: str, table: str) -> Copied:
@@ -252,17 +254,18 @@ def _append_new(con: duckdb.DuckDBPyConnection, source: str, target: str, table:
     key = _key(con, source, table)
     delta = _differing(con, source, target, table)
     listed = ", ".join(f'd."{c}"::varchar' for c in key)
-    conflicts = con.execute(
+    conflicts = one_row(
+        con,
         f"select count(*), min(concat_ws(' ', {listed})) from {delta} as d where exists "
-        f"(select 1 from {target}.{table} as t where {_matches(key, 't', 'd')})"
-    ).fetchone()
+        f"(select 1 from {target}.{table} as t where {_matches(key, 't', 'd')})",
+    )
     if conflicts[0]:
         raise UserError(
             f"sync push: {conflicts[0]} forecast(s) of {table} differ from the ones already "
             f"in {SHARED} (first: {conflicts[1]}); a published forecast is never changed: "
             "run `cbi sync pull`, build, then push"
         )
-    new = con.execute(f"select count(*) from {delta}").fetchone()[0]
+    new = scalar(con, f"select count(*) from {delta}")
     if new == 0:
         return Copied(table, "unchanged", _count(con, target, table))
     con.execute(f"insert into {target}.{table} by name {delta}")

@@ -3,13 +3,15 @@
 Every DuckDB failure to open becomes one UserError line: another process holds the lock (with
 its PID, which DuckDB reports), the file is not a DuckDB database, the folder does not exist.
 Commands that read never create anything; commands that write may create the file, never
-its folders.
+its folders. `one_row` and `scalar` read a query that returns one row (an aggregate, a
+setting): a missing row is a UserError naming the query, never a `None` to index.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -70,3 +72,16 @@ def database_error(exc: duckdb.Error, db_path: Path, command: str) -> UserError:
         return UserError(f"{command}: cannot open {db_path} for writing: permission denied")
     first_line = text.splitlines()[0] if text else type(exc).__name__
     return UserError(f"{command}: cannot open {db_path}: {first_line}")
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The first row of `sql`; a query that returns no row is a UserError naming it."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise UserError(f"the query returned no row: {' '.join(sql.split())}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> Any:
+    """The first column of the first row of `sql` (see `one_row`)."""
+    return one_row(con, sql, params)[0]

@@ -55,7 +55,9 @@ def network_errors(source: str, step: str) -> Iterator[None]:
 
 def _innermost(exc: BaseException) -> str:
     """The deepest cause of a chained network error, which is the readable one."""
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        exc = exc.__cause__ or exc.__context__
+    inner = exc.__cause__ or exc.__context__
+    while inner is not None:
+        exc = inner
+        inner = exc.__cause__ or exc.__context__
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text.split(": ", 1)[-1] if text.startswith("<") else text

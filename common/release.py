@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,10 @@ NEW_YORK = "America/New_York"
 @lru_cache(maxsize=1)
 def us_federal_holidays() -> np.ndarray:
     """Observed US federal holidays 1950-2100, as numpy dates (for np.busday_*)."""
-    days = USFederalHolidayCalendar().holidays("1950-01-01", "2100-12-31")
-    return days.values.astype("datetime64[D]")
+    days = USFederalHolidayCalendar().holidays(
+        pd.Timestamp("1950-01-01"), pd.Timestamp("2100-12-31")
+    )
+    return days.to_numpy(dtype="datetime64[D]")
 
 
 def is_business_day(day: dt.date) -> bool:
@@ -33,8 +36,8 @@ def business_days_after(days: pd.Series, count: int) -> pd.Series:
     """The `count`-th US business day after each date (count 0: the date itself, or the next
     business day when it is not one). A weekend or holiday date counts from the business day
     before it, so Saturday + 1 is Monday."""
-    values = pd.to_datetime(days).values.astype("datetime64[D]")
-    roll = "forward" if count == 0 else "backward"
+    values = pd.to_datetime(days).to_numpy(dtype="datetime64[D]")
+    roll: Literal["forward", "backward"] = "forward" if count == 0 else "backward"
     shifted = np.busday_offset(values, count, roll=roll, holidays=us_federal_holidays())
     return pd.Series(pd.to_datetime(shifted).date, index=days.index)
 

@@ -39,6 +39,7 @@ import duckdb
 import pandas as pd
 
 from common import release
+from common.db import scalar
 from common.errors import ExtractorError
 from common.http import fetch, session
 from common.project import read_seed
@@ -382,9 +383,7 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     """The daily pull: the disaggregated annual zip(s) from two weeks before the last report
     landed to today; two years into an empty table."""
     ensure_tables(con)
-    last = con.execute(
-        f"select max(as_of_date) from {TABLE} where report_type = 'disaggregated'"
-    ).fetchone()[0]
+    last = scalar(con, f"select max(as_of_date) from {TABLE} where report_type = 'disaggregated'")
     start, end = update_window(last, today)
     return pull(con, start=start, end=end)
 

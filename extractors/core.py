@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from common.db import connect_writable
+from common.db import connect_writable, scalar
 from common.errors import ExtractorError
 from extractors.declaration import Column, Table, declared_table
 
@@ -171,13 +171,14 @@ def merge_rows(
     conflict = f"do update set {updates} where {differs}" if compared else "do nothing"
     con.register("_landing", frame)
     try:
-        written = con.execute(
+        written = scalar(
+            con,
             f"""
             insert into {table} ({column_list})
             select {column_list} from _landing
             on conflict ({", ".join(key)}) {conflict}
-            """
-        ).fetchone()[0]
+            """,
+        )
     finally:
         con.unregister("_landing")
     return int(written)

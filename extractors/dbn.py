@@ -119,7 +119,7 @@ def _check_contents(data: bytes, offsets: np.ndarray, name: str) -> None:
     if schema not in BAR_SCHEMAS:
         return
     body = np.frombuffer(data, dtype=np.uint8, offset=body_start)
-    expected = int(databento_dbn.RType.from_schema(metadata.schema).value)
+    expected = int(databento_dbn.RType.from_schema(databento_dbn.Schema(schema)).value)
     wrong = body[offsets + 1] != expected
     if wrong.any():
         raise ExtractorError(

@@ -176,9 +176,11 @@ def update_after(month: pd.Series) -> pd.Series:
 
     Day UPDATE_DAY of the following month at UPDATE_TIME US Eastern.
     """
-    months = pd.to_datetime(month).dt.to_period("M")
-    local = (months + 1).dt.to_timestamp() + pd.Timedelta(
-        days=UPDATE_DAY - 1, hours=UPDATE_TIME.hour, minutes=UPDATE_TIME.minute
+    first_day = pd.to_datetime(month).dt.to_period("M").dt.start_time
+    local = (
+        first_day
+        + pd.DateOffset(months=1)
+        + pd.Timedelta(days=UPDATE_DAY - 1, hours=UPDATE_TIME.hour, minutes=UPDATE_TIME.minute)
     )
     return local.dt.tz_localize(UPDATE_ZONE).dt.tz_convert("UTC")
 

@@ -38,6 +38,7 @@ import duckdb
 import pandas as pd
 
 from common import release
+from common.db import scalar
 from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
 from common.project import read_seed
@@ -226,7 +227,7 @@ def with_available_at(frame: pd.DataFrame) -> pd.DataFrame:
     config = series_config()
     published = pd.Series(frame["vintage_date"], index=frame.index, dtype=object, copy=True)
     for series_id, rows in frame.groupby("series_id").groups.items():
-        lag = config[series_id].release_lag_business_days
+        lag = config[str(series_id)].release_lag_business_days
         undated = published.loc[rows].isna()
         if undated.any():
             index = undated[undated].index
@@ -402,7 +403,7 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     """The daily pull: every series of the seed, from two weeks before the last landed
     observation (revisions land as new vintages) to today; two years into an empty table."""
     ensure_tables(con)
-    last = con.execute(f"select max(observation_date) from {TABLE}").fetchone()[0]
+    last = scalar(con, f"select max(observation_date) from {TABLE}")
     start, end = update_window(last, today)
     return pull(con, start=start, end=end)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import databento_dbn
 import duckdb
 import numpy as np
 import zstandard
+from databento_dbn.metadata import MappingInterval
 from tqdm import tqdm
 
 from common.errors import ExtractorError
@@ -143,12 +145,14 @@ def write_dbn(parts: list[DbnPart], symbols: tuple[str, ...], path: Path) -> int
                 else:
                     merged.append([start, end, instrument])
         mappings.append(SymbolMapping(symbol, [SymbolInterval(*interval) for interval in merged]))
+    if first.schema is None:
+        raise ExtractorError(f"snapshot: {path.name}: the source files mix record schemas")
     metadata = databento_dbn.Metadata(
         dataset=first.dataset,
         start=parts[0].start,
         end=parts[-1].end,
-        stype_in=databento_dbn.SType(first.stype_in),
-        stype_out=databento_dbn.SType(first.stype_out),
+        stype_in=first.stype_in,
+        stype_out=first.stype_out,
         schema=databento_dbn.Schema(first.schema),
         symbols=list(symbols),
         mappings=mappings,
@@ -176,7 +180,7 @@ class SymbolMapping:
     """A requested symbol and the instruments it resolved to over time."""
 
     raw_symbol: str
-    intervals: list[SymbolInterval]
+    intervals: Sequence[MappingInterval]
 
 
 def build_snapshot(source: Path, destination: Path = SNAPSHOT_DATABENTO_DIR) -> dict[int, int]:

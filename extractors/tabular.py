@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -157,7 +157,7 @@ def parse_numbers(
             f"{source}: {where}: field {column!r} at line {bad['_line']} is {shown!r}, "
             f"not a number of the form {_FORM_NAMES.get(form.pattern, form.pattern)}"
         )
-    cleaned = values.str.replace("$", "", regex=False).where(~blank, None)
+    cleaned = values.str.replace("$", "", regex=False).where(~blank)
     numbers = pd.to_numeric(cleaned).astype("float64")
     if form is INTEGER and (numbers.abs() > LARGEST_INTEGER).any():
         bad = frame.loc[numbers.abs() > LARGEST_INTEGER].iloc[0]
@@ -231,10 +231,14 @@ def files_to_import(path: Path, source: str, suffixes: tuple[str, ...]) -> list[
     return files
 
 
+# One recorded load: its window, its target table, and the function that lands it.
+Load = tuple[str, str, Callable[[], int]]
+
+
 def land_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: list[tuple[str, str, Callable[[], int]]],
+    items: Sequence[Load],
 ) -> tuple[int, list[ExtractorError]]:
     """Land each (window, target table, land function) as one recorded load, in its own
     transaction; a bad item does not stop the others. Returns the rows written and the
@@ -273,7 +277,7 @@ def raise_failures(source: str, failures: list[ExtractorError], count: int, wher
 def import_each(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    items: list[tuple[str, str, Callable[[], int]]],
+    items: Sequence[Load],
     where: str,
 ) -> int:
     """Land each (window, target table, land function) as one recorded load; return the rows.

@@ -50,6 +50,7 @@ import duckdb
 import pandas as pd
 
 from common import release
+from common.db import scalar
 from common.errors import ExtractorError
 from common.project import read_seed
 from common.validate import arguments_of, year_month
@@ -488,7 +489,7 @@ def _text_values(lines: list[str], where: str) -> dict[tuple[str, str], list[flo
         label = _FOOTNOTE.sub("", f"{pending} {match['label']}".strip())
         pending = ""
         expected = TEXT_ROWS[section][1].get(label) if section else None
-        if expected is None:
+        if section is None or expected is None:
             continue
         if expected[2] is not None and unit != expected[2]:
             raise ExtractorError(
@@ -591,7 +592,7 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     ensure_tables(con)
     today = today or dt.datetime.now(dt.UTC).date()
     current = today.replace(day=1)
-    last = con.execute(f"select max(report_month) from {TABLE} where dataset = 'oce'").fetchone()[0]
+    last = scalar(con, f"select max(report_month) from {TABLE} where dataset = 'oce'")
     first = (pd.Timestamp(last) + pd.offsets.MonthBegin(1)).date() if last else None
     first = first or (pd.Timestamp(current) - pd.offsets.MonthBegin(2)).date()
     due = (

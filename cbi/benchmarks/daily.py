@@ -23,6 +23,7 @@ import duckdb
 
 from cbi.alerts import SLACK_VARIABLE, SMTP_HOST_VARIABLE
 from cbi.benchmarks import run_cbi
+from common.db import one_row, scalar
 from extractors.core import connect
 from extractors.databento import FUTURES_TABLES
 from extractors.snapshot import load_snapshot
@@ -46,7 +47,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
 
         con = connect(bench_db)
         load_snapshot(con)
-        last_day = con.execute(f"select max({TRADE_DATE}) from {HOURLY}").fetchone()[0]
+        last_day = scalar(con, f"select max({TRADE_DATE}) from {HOURLY}")
         held_back = con.execute(
             f"select * from {HOURLY} where {TRADE_DATE} = ?", [last_day]
         ).to_arrow_table()
@@ -110,15 +111,16 @@ def _timed_cbi(
 
 def _as_of(db: Path) -> dt.date:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("select max(as_of_date) from forecasts.zl_predictions").fetchone()[0]
+        return scalar(con, "select max(as_of_date) from forecasts.zl_predictions")
 
 
 def _refits(db: Path) -> tuple[int, int]:
     """Fits behind the current tables that this run fitted (not reused), and all of them."""
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(
-            "select count(*) filter (where not reused), count(*) from training.model_registry"
-        ).fetchone()
+        fitted, total = one_row(
+            con, "select count(*) filter (where not reused), count(*) from training.model_registry"
+        )
+        return fitted, total
 
 
 def _failed(step: str, done: subprocess.CompletedProcess[str]) -> int:

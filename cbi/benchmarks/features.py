@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from cbi.dbt import run_dbt
+from common.db import one_row
 from common.paths import SNAPSHOT_DIR
 from extractors import databento
 from extractors.core import connect
@@ -60,10 +61,11 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
 
         with duckdb.connect(str(bench_db), read_only=True) as check:
             marts = check.execute(MARTS_QUERY).fetchall()
-            sessions = check.execute(
+            sessions = one_row(
+                check,
                 "select count(*), min(trade_date), max(trade_date) "
-                "from intermediate.int_trading_days_enumerated"
-            ).fetchone()
+                "from intermediate.int_trading_days_enumerated",
+            )
 
     verdict = "ok" if code == 0 and build_seconds <= TARGET_SECONDS else "OVER TARGET"
     if code != 0:

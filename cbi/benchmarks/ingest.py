@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from common.db import one_row
 from common.errors import ExtractorError
 from common.paths import PROJECT_DIR
 from extractors import databento
@@ -41,9 +42,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         seconds = time.perf_counter() - started
         rows, symbols = 0, 0
         for table in databento.FUTURES_TABLES.values():
-            count, distinct = con.execute(
-                f"select count(*), count(distinct symbol) from {table}"
-            ).fetchone()
+            count, distinct = one_row(con, f"select count(*), count(distinct symbol) from {table}")
             rows, symbols = rows + count, symbols + distinct
         con.close()
     files = sum(1 for p in source.iterdir() if p.name.endswith((".dbn", ".dbn.zst")))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TypedDict
 
 import duckdb
 import numpy as np
@@ -50,18 +51,30 @@ EQUIVALENT_GAIN = 0.005  # mean gains closer than half a point count as equal
 # Risk limits tried for the buy-or-wait rule (P90 at most this far above today; 1.0: no limit).
 RISK_LIMITS = (0.05, 0.10, 0.15, 0.20, 1.0)
 
+
+class VariantSettings(TypedDict, total=False):
+    """The `Profile` fields the variants vary (L2's bands and weights, L1's evidence)."""
+
+    band_scale: str
+    calibrate_yardsticks: bool
+    member_weighting: str
+    ensemble_band: bool
+    independent_outcomes: int
+    l1_regimes: int
+
+
 # The settings chosen by the rule (the profile defaults); the variants below vary them.
-CHOSEN: dict[str, object] = {
+CHOSEN: VariantSettings = {
     "band_scale": "volatility",
     "calibrate_yardsticks": True,
     "member_weighting": "evidence",
     "ensemble_band": False,
 }
-RAW = {**CHOSEN, "band_scale": "none", "calibrate_yardsticks": False}
-OWN_YARDSTICK_BANDS = {**CHOSEN, "calibrate_yardsticks": False}
+RAW: VariantSettings = {**CHOSEN, "band_scale": "none", "calibrate_yardsticks": False}
+OWN_YARDSTICK_BANDS: VariantSettings = {**CHOSEN, "calibrate_yardsticks": False}
 
 # Every variant tried (profile settings), the first one the design before issue 12.
-VARIANTS: dict[str, dict[str, object]] = {
+VARIANTS: dict[str, VariantSettings] = {
     "raw bands, evidence weights, ensemble band": {**RAW, "ensemble_band": True},
     "raw bands, evidence weights, member bands": RAW,
     "volatility bands, evidence weights, ensemble band": {
@@ -177,14 +190,15 @@ def read_inputs(db: str | None) -> Inputs:
             "run `make bench-forecast` (the 2015-2024 full profile)"
         )
     targets = frames["targets"]
-    days = dict(targets[["horizon", "horizon_days"]].drop_duplicates().itertuples(index=False))
+    pairs = targets[["horizon", "horizon_days"]].drop_duplicates().itertuples(index=False)
+    days = {str(horizon): int(count) for horizon, count in pairs}
     return Inputs(
         frames["l0"],
         pd.concat([frames["members"], frames["series"]], ignore_index=True),
         frames["meta"],
         targets,
         frames["core"],
-        {str(h): int(d) for h, d in days.items()},
+        days,
     )
 
 
@@ -226,7 +240,7 @@ def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame
         yearly = ensemble.groupby("year")["inside"].mean()
         yearly_miss = (yearly - 0.8).abs().mean()
         models = part[part["l2_weight"].notna() & ~part["member"].isin(YARDSTICKS)]
-        best = models.groupby("member")["loss"].mean().idxmin()
+        best = str(models.groupby("member")["loss"].mean().idxmin())
         versus_best = gain_table(part, horizon_days, references=(best,)).iloc[-1]
         pool = part[part["l2_weight"].fillna(0) > 0]
         member_width = (pool["width"] * pool["l2_weight"]).groupby(pool["as_of_date"]).sum()

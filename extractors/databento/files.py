@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import databento
 import databento_dbn
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from common.db import scalar
 from common.errors import ExtractorError
 from extractors.core import merge_rows, recorded_load
 from extractors.databento.tables import (
@@ -140,8 +142,8 @@ def read_manifest(directory: Path) -> dict[str, dict[str, object]]:
     return {name: e for name, e in listed.items() if name.endswith((".dbn", ".dbn.zst"))}
 
 
-def _check_listed(path: Path, entry: dict[str, object]) -> None:
-    """The file has the size and sha256 hash the manifest lists."""
+def _check_listed(path: Path, entry: dict[str, Any]) -> None:
+    """The file has the size and sha256 hash the manifest lists (`entry`: its JSON object)."""
     size = path.stat().st_size
     if size != int(entry["size"]):
         raise ExtractorError(
@@ -164,7 +166,7 @@ def _deferred_checkpoint(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     import quadratic (about twice as slow for the 175-file batch). The WAL is bounded by the
     batch size (about 1 GB of memory for the full batch).
     """
-    threshold = con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
+    threshold = scalar(con, "select current_setting('checkpoint_threshold')")
     con.execute("set checkpoint_threshold = '4GB'")
     try:
         yield

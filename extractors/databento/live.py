@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,6 +15,7 @@ import databento
 import databento_dbn
 import duckdb
 
+from common.db import scalar
 from common.errors import ExtractorError, MissingCredentialError, UserError, network_errors
 from common.project import market_symbols
 from common.validate import arguments_of, date_window, non_negative_amount
@@ -105,7 +106,7 @@ def _fetch(
     client: databento.Historical,
     folder: Path,
     schema: str,
-    request: dict[str, object],
+    request: Mapping[str, object],
     stype_in: str,
 ) -> databento.DBNStore:
     """Stream one schema of the request to a file, then read it back through `read_dbn`.
@@ -161,7 +162,7 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     """
     ensure_tables(con)
     table = FUTURES_TABLES["ohlcv-1h"]
-    last = con.execute(f"select max(ts_event) from {table}").fetchone()[0]
+    last = scalar(con, f"select max(ts_event) from {table}")
     if last is None:
         raise ExtractorError(
             f"databento: {table} is empty; load a history first (cbi ingest snapshot, or "

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from common.db import scalar
 from common.errors import ExtractorError, MissingCredentialError, UserError
 from common.http import fetch_json, parse_json, session
 from common.validate import arguments_of, date_window
@@ -172,9 +173,7 @@ def update(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> int:
     """The daily pull of the diesel price: the weeks since shortly before the last one landed
     (revised weeks land again), or two years into an empty table (core.update_window)."""
     ensure_tables(con)
-    last = con.execute(
-        f"select max(period_date) from {TABLE} where series_id = ?", [DIESEL_SERIES]
-    ).fetchone()[0]
+    last = scalar(con, f"select max(period_date) from {TABLE} where series_id = ?", [DIESEL_SERIES])
     start, end = update_window(last, today)
     return pull(con, start=start, end=end, series=[DIESEL_SERIES])
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import partial
 
 import duckdb
 import requests
 
+from common.db import scalar
 from common.errors import UserError
 from common.http import fetch, session
 from common.validate import arguments_of
@@ -47,7 +49,8 @@ def pull(
             raise UserError(f"--pages must be at least 1, not {pages}")
     articles_table(site).create(con)
     http = session()
-    outcome, seen = Outcome(), set()
+    outcome = Outcome()
+    seen: set[str] = set()
     for page in range(1, pages + 1):
         where = url if page == 1 else f"{url}?paged={page}"
         past_last: list[bool] = []
@@ -56,9 +59,7 @@ def pull(
             con,
             site,
             where,
-            lambda page=page, where=where, past_last=past_last, url=url: _read_feed(
-                http, site, url, page, where, past_last
-            ),
+            partial(_read_feed, http, site, url, page, where, past_last),
             outcome,
             window=f"live:{where}",
         )
@@ -71,7 +72,7 @@ def pull(
                 con,
                 site,
                 shown,
-                lambda link=link, shown=shown: _read_page(http, site, link, shown),
+                partial(_read_page, http, site, link, shown),
                 outcome,
                 window=f"live:{shown}",
             )
@@ -110,7 +111,7 @@ def update(con: duckdb.DuckDBPyConnection, site: Site, today: dt.date | None = N
     """The daily pull: feed pages back to UPDATE_OVERLAP_DAYS before the newest article
     landed (UPDATE_HISTORY_DAYS into an empty table), at most MAX_PAGES pages."""
     articles_table(site).create(con)
-    newest = con.execute(f"select max(published_at) from {site.table}").fetchone()[0]
+    newest = scalar(con, f"select max(published_at) from {site.table}")
     today = today or dt.datetime.now(dt.UTC).date()
     since = (
         newest.date() - dt.timedelta(days=UPDATE_OVERLAP_DAYS)

@@ -3,8 +3,9 @@ one recorded load, and a rejected (e.g. undated) article is a failed load of its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ from common.errors import ExtractorError
 from extractors.core import merge_rows
 from extractors.news.parse import Parsed, _frame, parse_feed, parse_page
 from extractors.news.site import COLUMNS, KEY, Site, articles_table
-from extractors.tabular import files_to_import, land_each, raise_failures
+from extractors.tabular import Load, files_to_import, land_each, raise_failures
 
 FEED_SUFFIXES = (".xml", ".rss")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -77,9 +78,6 @@ def land(con: duckdb.DuckDBPyConnection, site: Site, parsed: Parsed, where: str)
     return merge_rows(con, site.table, rows, KEY)
 
 
-Item = tuple[str, str, Callable[[], int]]
-
-
 @dataclass
 class Outcome:
     """What a run of loads landed, how many it tried and which failed."""
@@ -88,7 +86,7 @@ class Outcome:
     loads: int = 0
     failures: list[ExtractorError] = field(default_factory=list)
 
-    def run(self, con: duckdb.DuckDBPyConnection, source: str, items: list[Item]) -> bool:
+    def run(self, con: duckdb.DuckDBPyConnection, source: str, items: Sequence[Load]) -> bool:
         """Land `items` (each one recorded load); True when none failed."""
         rows, failed = land_each(con, source, items)
         self.rows, self.loads = self.rows + rows, self.loads + len(items)
@@ -121,15 +119,17 @@ def land_document(
     if not outcome.run(con, site.source, [(window or where, site.table, land_it)]):
         return None
     rejected = [
-        (f"rejected: {name}", site.table, lambda m=message: _reject(m))
+        (f"rejected: {name}", site.table, partial(_reject, message))
         for name, message in parsed[0].rejected
     ]
     outcome.run(con, site.source, rejected)
     return parsed[0]
 
 
-def _parser(path: Path) -> Callable[[bytes, Site, str], Parsed]:
-    return parse_page if path.name.lower().endswith(PAGE_SUFFIXES) else parse_feed
+def _read_file(path: Path, site: Site) -> Parsed:
+    """A saved article page (by its suffix) or feed."""
+    parse = parse_page if path.name.lower().endswith(PAGE_SUFFIXES) else parse_feed
+    return parse(path.read_bytes(), site, path.name)
 
 
 def import_path(con: duckdb.DuckDBPyConnection, site: Site, path: Path) -> int:
@@ -141,8 +141,6 @@ def import_path(con: duckdb.DuckDBPyConnection, site: Site, path: Path) -> int:
     files.sort(key=lambda f: (f.name.lower().endswith(PAGE_SUFFIXES), f.name))
     outcome = Outcome()
     for file in files:
-        land_document(
-            con, site, file.name, lambda f=file: _parser(f)(f.read_bytes(), site, f.name), outcome
-        )
+        land_document(con, site, file.name, partial(_read_file, file, site), outcome)
     raise_failures(site.source, outcome.failures, outcome.loads, str(path))
     return outcome.rows

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import feedparser
 import pandas as pd
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from common.errors import ExtractorError
 from extractors.news.site import COLUMNS, Site
@@ -31,8 +31,10 @@ _FEED_FOOTER = re.compile(r"\s*The post .* appeared first on .*\.$")
 _DECLARED = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9._-]+)""")
 
 
-def _windows_1252(error: UnicodeDecodeError) -> tuple[str, int]:
+def _windows_1252(error: UnicodeError) -> tuple[str, int]:
     """Read a byte that is not valid UTF-8 as Windows-1252 (a pasted curly quote or dash)."""
+    if not isinstance(error, UnicodeDecodeError):  # registered for decoding only
+        raise error
     bad = error.object[error.start : error.start + 1]
     return bad.decode("cp1252", errors="replace"), error.start + 1
 
@@ -175,9 +177,14 @@ def _rejected(site: Site, what: str) -> str:
     )
 
 
+def _attribute(tag: Tag | None, name: str) -> str | None:
+    """A single-valued attribute of `tag`; None when the tag or the attribute is missing."""
+    value = tag.get(name) if tag else None
+    return value if isinstance(value, str) else None
+
+
 def _meta(soup: BeautifulSoup, key: str, value: str) -> str | None:
-    tag = soup.find("meta", attrs={key: value})
-    content = tag.get("content") if tag else None
+    content = _attribute(soup.find("meta", attrs={key: value}), "content")
     return content.strip() if content and content.strip() else None
 
 
@@ -187,7 +194,7 @@ def _page_published(soup: BeautifulSoup) -> pd.Timestamp | None:
     value = _meta(soup, "property", "article:published_time")
     if value is None:
         tag = soup.select_one("time.published[datetime], time.entry-date[datetime]")
-        value = tag.get("datetime") if tag else None
+        value = _attribute(tag, "datetime")
     if not value:
         return None
     stamp = pd.to_datetime(value, errors="coerce")
@@ -212,7 +219,7 @@ def parse_page(data: bytes, site: Site, where: str, url: str | None = None) -> P
     if soup.find("rss") is not None or soup.find("html") is None:
         raise ExtractorError(f"{site.source}: {where} is not an HTML page (expected an article)")
     canonical = soup.find("link", rel="canonical")
-    link = (canonical.get("href") if canonical else None) or _meta(soup, "property", "og:url")
+    link = _attribute(canonical, "href") or _meta(soup, "property", "og:url")
     link = link or url
     if not link:
         raise ExtractorError(
@@ -236,7 +243,7 @@ def parse_page(data: bytes, site: Site, where: str, url: str | None = None) -> P
     meta_author = _meta(soup, "name", "author")
     if meta_author:
         authors += re.split(r",\s*|\s+and\s+", meta_author)
-    rels = [(a, a.get("rel") or []) for a in soup.select("a[rel]")]
+    rels = [(a, a.get_attribute_list("rel")) for a in soup.select("a[rel]")]
     record = {
         "article_url": canonical_url(link),
         "guid": None,

@@ -218,7 +218,7 @@ def pull(
     ensure_tables(con)
     fas_opendata.require_key(con, SOURCE, TABLE, f"live:{fas_opendata.url_of('/api/esr')}")
     http = session()
-    items = []
+    items: list[tabular.Load] = []
     for list_name, (path_stem, *_) in REFERENCE_LISTS.items():
         path = f"/api/esr/{path_stem}"
 

@@ -53,7 +53,7 @@ def release_at(week_ending: pd.Series) -> pd.Series:
     if week_ending.empty:
         return pd.Series([], dtype="datetime64[ns, UTC]", index=week_ending.index)
     thursday = pd.to_datetime(week_ending) + pd.Timedelta(days=7)
-    days = thursday.values.astype("datetime64[D]")
+    days = thursday.to_numpy(dtype="datetime64[D]")
     holidays = release.us_federal_holidays()
     workdays = np.busday_count(days - 3, days + 1, holidays=holidays)
     later = np.busday_offset(days, 1, roll="backward", holidays=holidays)
@@ -180,7 +180,7 @@ def parse_reference(document: Any, where: str, list_name: str) -> pd.DataFrame:
                 "code": _code(record[code_field], where, number, code_field),
                 "name": str(record[name_field] or "").strip(),
                 "parent_code": None
-                if parent is None
+                if not parent_field or parent is None
                 else _code(parent, where, number, parent_field),
             }
         )

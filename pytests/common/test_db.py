@@ -11,6 +11,8 @@ import duckdb
 import pytest
 
 from cbi.cli import main
+from common.db import one_row, scalar
+from common.errors import UserError
 
 HOLD = (
     "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -72,3 +74,14 @@ def test_reading_never_creates_and_writing_never_creates_folders(tmp_path: Path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and f"the folder {typo.parent} does not exist" in err[1]
     assert not typo.parent.exists()
+
+
+def test_a_query_of_one_row_gives_its_values_and_no_row_is_one_line() -> None:
+    con = duckdb.connect()
+    con.execute("create table t as select * from (values (1, 'a'), (2, 'b')) as v(n, s)")
+    assert scalar(con, "select max(n) from t") == 2
+    assert one_row(con, "select n, s from t where n = ?", [1]) == (1, "a")
+    with pytest.raises(
+        UserError, match=r"^the query returned no row: select n from t where n > \?$"
+    ):
+        scalar(con, "select n\n  from t where n > ?", [5])
