@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from common.db import connect_writable
 from common.errors import ExtractorError
@@ -126,25 +127,33 @@ LOAD_COLUMNS = ("source", "loaded_at")
 
 
 def merge_rows(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame | pa.Table,
+    key: tuple[str, ...],
 ) -> int:
     """Insert new keys and update changed rows; rows equal to what is stored are left alone.
 
     Equality ignores the LOAD_COLUMNS, so re-importing a file, or an overlapping file with the
     same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
-    refused. Returns the rows written.
+    refused. `frame` is a DataFrame or an Arrow table (DuckDB reads either without a copy).
+    Returns the rows written.
     """
-    if frame.empty:
+    if len(frame) == 0:
         return 0
-    duplicated = frame.duplicated(list(key))
+    arrow = isinstance(frame, pa.Table)
+    columns = frame.column_names if arrow else list(frame.columns)
+    keys = frame.select(list(key)).to_pandas() if arrow else frame[list(key)]
+    duplicated = keys.duplicated()
     if duplicated.any():
-        first = frame.loc[duplicated, list(key)].iloc[0].tolist()
-        where = frame["source"].iloc[0] if "source" in frame else table
+        first = keys.loc[duplicated].iloc[0].tolist()
+        where = table
+        if "source" in columns:
+            where = frame["source"][0].as_py() if arrow else frame["source"].iloc[0]
         raise ExtractorError(
             f"{table}: {where} has {int(duplicated.sum())} duplicate ({', '.join(key)}) keys, "
             f"e.g. {first}"
         )
-    columns = list(frame.columns)
     compared = [c for c in columns if c not in key and c not in LOAD_COLUMNS]
     column_list = ", ".join(f'"{c}"' for c in columns)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)
