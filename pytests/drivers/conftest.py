@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from pytests.dbt_session import DbtSession
 
 
 def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -23,14 +24,10 @@ def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="session")
-def drivers_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    work = tmp_path_factory.mktemp("drivers")
-    db = work / "cbi.duckdb"
-    env = {
-        **os.environ,
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
-    }
+def drivers_db(
+    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession
+) -> tuple[Path, dict[str, str]]:
+    db = tmp_path_factory.mktemp("drivers") / "cbi.duckdb"
     steps = (
         ["ingest", "snapshot"],
         [
@@ -43,6 +40,6 @@ def drivers_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
         ],
     )
     for args in steps:
-        done = run_cbi(db, env, *args)
+        done = dbt_session.cbi(db, *args)
         assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
-    return db, env
+    return db, dbt_session.env_for(db)
