@@ -60,3 +60,12 @@ class DbtSession:
                 text=True,
                 check=False,
             )
+
+
+def copy_database(source: Path, destination: Path) -> Path:
+    """A copy of the database file `source` (and its WAL, if any) at `destination`."""
+    shutil.copy(source, destination)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, destination.with_name(destination.name + ".wal"))
+    return destination

@@ -1,5 +1,5 @@
-"""`drivers_db`: the bundled snapshot loaded and built up to forecasts.zl_driver_attribution
-(marts and the attribution, no training) in a temporary database, once per session."""
+"""`drivers_db`: a copy of the session's snapshot load (`snapshot_db`) built up to
+forecasts.zl_driver_attribution (marts and the attribution, no training), once per session."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_session import DbtSession
+from pytests.dbt_session import DbtSession, copy_database
 
 
 def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -25,21 +25,17 @@ def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="session")
 def drivers_db(
-    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession
+    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession, snapshot_db: Path
 ) -> tuple[Path, dict[str, str]]:
-    db = tmp_path_factory.mktemp("drivers") / "cbi.duckdb"
-    steps = (
-        ["ingest", "snapshot"],
-        [
-            "build",
-            "--select",
-            "+zl_driver_attribution",
-            "+path:models/marts/features",
-            "--indirect-selection",
-            "cautious",
-        ],
+    db = copy_database(snapshot_db, tmp_path_factory.mktemp("drivers") / "cbi.duckdb")
+    done = dbt_session.cbi(
+        db,
+        "build",
+        "--select",
+        "+zl_driver_attribution",
+        "+path:models/marts/features",
+        "--indirect-selection",
+        "cautious",
     )
-    for args in steps:
-        done = dbt_session.cbi(db, *args)
-        assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
     return db, dbt_session.env_for(db)
