@@ -143,7 +143,9 @@ def merge_rows(
         return 0
     arrow = isinstance(frame, pa.Table)
     columns = frame.column_names if arrow else list(frame.columns)
-    keys = frame.select(list(key)).to_pandas() if arrow else frame[list(key)]
+    keys: pd.DataFrame = (
+        frame.select(list(key)).to_pandas() if isinstance(frame, pa.Table) else frame[list(key)]
+    )
     duplicated = keys.duplicated()
     if duplicated.any():
         first = keys.loc[duplicated].iloc[0].tolist()
