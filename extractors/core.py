@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from common.db import connect_writable, scalar
 from common.errors import ExtractorError
@@ -141,7 +142,10 @@ LOAD_COLUMNS = ("source", "loaded_at")
 
 
 def merge_rows(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame | pa.Table,
+    key: tuple[str, ...],
 ) -> int:
     """Insert new keys and update changed rows; rows equal to what is stored are left alone.
 
@@ -149,21 +153,31 @@ def merge_rows(
     same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
     refused, and so is a frame with a row `check_rows` refuses (nothing lands). A `_line`
     column (the line of the file each row came from) names the line in errors and is not
-    landed. Returns the rows written.
+    landed. `frame` is a DataFrame or an Arrow table (DuckDB reads either without a copy).
+    Returns the rows written.
     """
-    if frame.empty:
+    if len(frame) == 0:
         return 0
-    check_rows(*declared_table(table), frame)
-    frame = frame.drop(columns="_line", errors="ignore")
-    duplicated = frame.duplicated(list(key))
+    arrow = isinstance(frame, pa.Table)
+    if isinstance(frame, pa.Table):
+        check_rows(*declared_table(table), frame.to_pandas())
+    else:
+        check_rows(*declared_table(table), frame)
+        frame = frame.drop(columns="_line", errors="ignore")
+    columns = frame.column_names if arrow else list(frame.columns)
+    keys: pd.DataFrame = (
+        frame.select(list(key)).to_pandas() if isinstance(frame, pa.Table) else frame[list(key)]
+    )
+    duplicated = keys.duplicated()
     if duplicated.any():
-        first = frame.loc[duplicated, list(key)].iloc[0].tolist()
-        where = frame["source"].iloc[0] if "source" in frame else table
+        first = keys.loc[duplicated].iloc[0].tolist()
+        where = table
+        if "source" in columns:
+            where = frame["source"][0].as_py() if arrow else frame["source"].iloc[0]
         raise ExtractorError(
             f"{table}: {where} has {int(duplicated.sum())} duplicate ({', '.join(key)}) keys, "
             f"e.g. {first}"
         )
-    columns = list(frame.columns)
     compared = [c for c in columns if c not in key and c not in LOAD_COLUMNS]
     column_list = ", ".join(f'"{c}"' for c in columns)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)

@@ -1,5 +1,11 @@
 """Fixtures shared across test folders.
 
+`dbt_session`: one database path and one dbt target folder for every test build
+(pytests/dbt_session.py), so dbt parses the project once per session.
+
+`snapshot_db`: the bundled snapshot loaded once per session (`cbi ingest snapshot`); read it
+only, or build on a copy (`copy_database`), as `built_db` and `drivers_db` do.
+
 `built_db`: one snapshot load and full `dbt build` (models, Python models, dbt tests) in a
 temporary database, made once per test session and shared by every test that needs built
 tables (the end-to-end tests, the report page), because a build takes minutes.
@@ -7,31 +13,40 @@ tables (the end-to-end tests, the report page), because a build takes minutes.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from pytests.dbt_session import DbtSession, copy_database
+
 
 @pytest.fixture(scope="session")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def dbt_session(tmp_path_factory: pytest.TempPathFactory) -> DbtSession:
+    return DbtSession(tmp_path_factory.mktemp("dbt"))
+
+
+@pytest.fixture(scope="session")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """GIVEN the bundled snapshot loaded by the real command line: the database (read only)."""
+    db = tmp_path_factory.mktemp("snapshot") / "snapshot.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "cbi.cli", "--db", str(db), "ingest", "snapshot"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    return db
+
+
+@pytest.fixture(scope="session")
+def built_db(
+    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession, snapshot_db: Path
+) -> tuple[Path, dict[str, str]]:
     """GIVEN the bundled snapshot loaded and built: the database and the environment used."""
-    work = tmp_path_factory.mktemp("e2e")
-    db = work / "cbi.duckdb"
-    env = {
-        **os.environ,
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
-    }
-    for args in (["ingest", "snapshot"], ["build"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "cbi.cli", "--db", str(db), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
-    return db, env
+    db = copy_database(snapshot_db, tmp_path_factory.mktemp("e2e") / "cbi.duckdb")
+    done = dbt_session.cbi(db, "build")
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    return db, dbt_session.env_for(db)

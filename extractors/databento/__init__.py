@@ -1,6 +1,6 @@
 """Databento GLBX.MDP3 bars: import batch-download files or pull live, land them in raw.*.
 
-Both modes go through the same parser: DBN bytes -> `DBNStore` -> one DataFrame per file,
+Both modes go through the same parser: DBN bytes -> `DBNStore` -> one Arrow table per file,
 routed by the schema in the file's own metadata. Futures bars (continuous symbols such as
 `ZL.v.0`) land in `raw.databento_futures_ohlcv_1h` / `_1d`; bars requested by parent land
 joined with their `definition` records: options (`ZL.OPT`) in `raw.databento_options_ohlcv_1d`,
@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from common.errors import ExtractorError
-from extractors.databento.files import bars_frame, definitions_frame, import_path, to_price
+from extractors.databento.files import bars_table, definitions_frame, import_path, to_price
 from extractors.databento.live import pull, update
 from extractors.databento.tables import (
     API_KEY_VARIABLE,
@@ -121,7 +121,7 @@ DECLARATION = Source(
             b: True for b in ("crush", "china", "fx", "fed", "biofuel", "energy", "volatility")
         },
     ),
-    parsers={"dbn": read_dbn, "bars": bars_frame, "definitions": definitions_frame},
+    parsers={"dbn": read_dbn, "bars": bars_table, "definitions": definitions_frame},
     add_arguments=add_arguments,
     ingest=ingest,
     import_path=import_path,

@@ -17,6 +17,7 @@ import databento_dbn
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from common.db import scalar
@@ -35,6 +36,8 @@ from extractors.databento.tables import (
 from extractors.dbn import BAR_SCHEMAS, read_dbn
 
 log = logging.getLogger(__name__)
+
+_NS_PER_DAY = 86_400 * 10**9
 
 
 def to_price(fixed: pd.Series) -> pd.Series:
@@ -213,42 +216,62 @@ def land_store(
             f"databento: {source} has schema {schema or 'unknown'}; only ohlcv-1h and ohlcv-1d "
             "bars (and definition records for options) can be imported"
         )
-    bars = bars_frame(store, source)
+    bars = bars_table(store, source)
     loaded_at = pd.Timestamp.now(tz="UTC")
     if str(store.metadata.stype_in) == "parent":
         if schema != "ohlcv-1d":
             raise ExtractorError(
                 f"databento: {source}: bars by parent symbol are only taken as ohlcv-1d"
             )
-        contracts = _join_definitions(bars, definitions, source)
-        table = parent_table(sorted(set(bars["symbol"])))
+        frame = bars.to_pandas()
+        contracts = _join_definitions(frame, definitions, source)
+        table = parent_table(sorted(set(frame["symbol"])))
         return merge_rows(con, table, contracts.assign(loaded_at=loaded_at), KEY)
-    return merge_rows(con, FUTURES_TABLES[schema], bars.assign(loaded_at=loaded_at), KEY)
+    stamps = pa.array([loaded_at], pa.timestamp("ns", "UTC")).take(np.zeros(len(bars), np.int32))
+    return merge_rows(con, FUTURES_TABLES[schema], bars.append_column("loaded_at", stamps), KEY)
 
 
-def bars_frame(store: databento.DBNStore, source: str) -> pd.DataFrame:
-    """OHLCV records as rows: symbol as requested, ts_event (UTC), prices as floats."""
-    frame = store.to_df(price_type="fixed", pretty_ts=True, map_symbols=True).reset_index()
-    unmapped = frame["symbol"].isna()
+def bars_table(store: databento.DBNStore, source: str) -> pa.Table:
+    """OHLCV records as rows: symbol as requested, ts_event (UTC), prices as floats.
+
+    Vectorised from the decoded records (`to_ndarray`) to one Arrow table: no per-row Python.
+    Symbols are resolved by the client's own `InstrumentMap` (instrument id and UTC date of
+    ts_event, as `to_df(map_symbols=True)` does), once per distinct (instrument, day) pair.
+    """
+    records = store.to_ndarray()
+    columns: dict[str, pa.Array] = {
+        "symbol": _symbols(store, records, source),
+        "ts_event": pa.array(
+            records["ts_event"].astype(np.int64).view("datetime64[ns]"), pa.timestamp("ns", "UTC")
+        ),
+        "instrument_id": pa.array(records["instrument_id"].astype(np.int64)),
+        "publisher_id": pa.array(records["publisher_id"].astype(np.int32)),
+    }
+    for column in _PRICE_COLUMNS:
+        columns[column] = pa.array(to_price(pd.Series(records[column])), from_pandas=True)
+    columns["volume"] = pa.array(records["volume"].astype(np.int64))
+    columns["source"] = pa.array([source], pa.string()).take(np.zeros(len(records), np.int32))
+    return pa.table(columns)
+
+
+def _symbols(store: databento.DBNStore, records: np.ndarray, source: str) -> pa.Array:
+    """Each record's symbol from the file's symbology mappings; every record must have one."""
+    instruments = databento.InstrumentMap()
+    instruments.insert_metadata(store.metadata)
+    ids = records["instrument_id"].astype(np.uint64)
+    days = records["ts_event"] // np.uint64(_NS_PER_DAY)
+    pairs, rows = np.unique((ids << np.uint64(32)) | days, return_inverse=True)
+    pair_ids = pairs >> np.uint64(32)
+    pair_days = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64).astype("datetime64[D]")
+    resolved = pa.array(instruments.resolve_many(pair_ids, pair_days), pa.string())
+    unmapped = np.asarray(resolved.is_null())[rows]
     if unmapped.any():
-        ids = sorted(frame.loc[unmapped, "instrument_id"].unique())[:5]
+        ids_unmapped = np.unique(records["instrument_id"][unmapped])[:5].tolist()
         raise ExtractorError(
             f"databento: {source}: {int(unmapped.sum()):,} records have an instrument_id with "
-            f"no symbol mapping in the file's metadata (e.g. {ids})"
+            f"no symbol mapping in the file's metadata (e.g. {ids_unmapped})"
         )
-    out = pd.DataFrame(
-        {
-            "symbol": frame["symbol"].astype(str),
-            "ts_event": frame["ts_event"],
-            "instrument_id": frame["instrument_id"].astype(np.int64),
-            "publisher_id": frame["publisher_id"].astype(np.int32),
-        }
-    )
-    for column in _PRICE_COLUMNS:
-        out[column] = to_price(frame[column])
-    out["volume"] = frame["volume"].astype(np.int64)
-    out["source"] = source
-    return out
+    return resolved.take(rows.astype(np.int32))
 
 
 def definitions_frame(store: databento.DBNStore) -> pd.DataFrame:

@@ -1,14 +1,15 @@
-"""`drivers_db`: the bundled snapshot loaded and built up to forecasts.zl_driver_attribution
-(marts and the attribution, no training) in a temporary database, once per session."""
+"""`drivers_db`: a copy of the session's snapshot load (`snapshot_db`) built up to
+forecasts.zl_driver_attribution (marts and the attribution, no training), once per session."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from pytests.dbt_session import DbtSession, copy_database
 
 
 def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -23,26 +24,18 @@ def run_cbi(db: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="session")
-def drivers_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    work = tmp_path_factory.mktemp("drivers")
-    db = work / "cbi.duckdb"
-    env = {
-        **os.environ,
-        "DBT_TARGET_PATH": str(work / "target"),
-        "DBT_LOG_PATH": str(work / "logs"),
-    }
-    steps = (
-        ["ingest", "snapshot"],
-        [
-            "build",
-            "--select",
-            "+zl_driver_attribution",
-            "+path:models/marts/features",
-            "--indirect-selection",
-            "cautious",
-        ],
+def drivers_db(
+    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession, snapshot_db: Path
+) -> tuple[Path, dict[str, str]]:
+    db = copy_database(snapshot_db, tmp_path_factory.mktemp("drivers") / "cbi.duckdb")
+    done = dbt_session.cbi(
+        db,
+        "build",
+        "--select",
+        "+zl_driver_attribution",
+        "+path:models/marts/features",
+        "--indirect-selection",
+        "cautious",
     )
-    for args in steps:
-        done = run_cbi(db, env, *args)
-        assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
-    return db, env
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    return db, dbt_session.env_for(db)

@@ -27,6 +27,7 @@ from cbi.drivers.view import (
     summary_sentence,
 )
 from cbi.view import Forecast, ForecastRow
+from pytests.dbt_session import DbtSession
 from pytests.drivers.conftest import run_cbi
 
 
@@ -140,9 +141,12 @@ def test_cbi_drivers_before_a_build_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("planted", [False, True])
 def test_the_dbt_sum_test_fails_on_a_window_that_does_not_add_up(
-    drivers_db: tuple[Path, dict[str, str]], tmp_path: Path, planted: bool
+    drivers_db: tuple[Path, dict[str, str]],
+    dbt_session: DbtSession,
+    tmp_path: Path,
+    planted: bool,
 ) -> None:
-    db, env = drivers_db
+    db, _ = drivers_db
     copy = tmp_path / "cbi.duckdb"
     shutil.copy(db, copy)
     if planted:
@@ -152,7 +156,7 @@ def test_the_dbt_sum_test_fails_on_a_window_that_does_not_add_up(
                 "contribution_cents_per_lb + 0.02 where bucket = 'energy' and move_window = '1m' "
                 "and as_of_date = (select max(as_of_date) from forecasts.zl_driver_attribution)"
             )
-    done = run_cbi(copy, env, "build", "test", "--select", "assert_driver_attribution_adds_up")
+    done = dbt_session.cbi(copy, "build", "test", "--select", "assert_driver_attribution_adds_up")
     assert (done.returncode == 1) == planted, done.stdout[-2000:]
 
 

@@ -51,6 +51,7 @@ from extractors import (
     wasde,
 )
 from extractors.core import connect
+from pytests.dbt_session import DbtSession
 
 SNAPSHOT_FILES = (
     "glbx-mdp3-20230101-20231231.ohlcv-1h.dbn.zst",
@@ -91,10 +92,12 @@ def _trade_date_end(trade_date: dt.date) -> dt.datetime:
     return chicago.astimezone(dt.UTC)
 
 
-def _build(db: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp / f"target_{db.stem}"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(tmp / f"logs_{db.stem}"))
-    assert run_dbt(db, BUILD_ARGS) == 0, f"dbt build failed on {db}"
+def _build(db: Path, session: DbtSession, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feature layer built on `db`, at the session's build path (one dbt parse)."""
+    for variable in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
+        monkeypatch.setenv(variable, session.env[variable])
+    with session.at_build_path(db) as path:
+        assert run_dbt(path, BUILD_ARGS) == 0, f"dbt build failed on {db}"
 
 
 def _mart(db: Path, mart: str, cut: dt.date) -> pd.DataFrame:
@@ -109,6 +112,7 @@ Builds = tuple[Path, dict[dt.date, Path]]
 
 
 def _full_and_cuts(
+    session: DbtSession,
     tmp: Path,
     bar_files: tuple[str, ...],
     cuts: tuple[dt.date, ...],
@@ -144,14 +148,17 @@ def _full_and_cuts(
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         for db in (full_db, *cut_dbs.values()):
-            _build(db, tmp, monkeypatch)
+            _build(db, session, monkeypatch)
     return full_db, cut_dbs
 
 
 @pytest.fixture(scope="module")
-def built_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+def built_databases(tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession) -> Builds:
     return _full_and_cuts(
-        tmp_path_factory.mktemp("truncation"), SNAPSHOT_FILES, (CUT_TRADE_DATE, ROLL_CUT)
+        dbt_session,
+        tmp_path_factory.mktemp("truncation"),
+        SNAPSHOT_FILES,
+        (CUT_TRADE_DATE, ROLL_CUT),
     )
 
 
@@ -241,8 +248,11 @@ FUNDAMENTALS_FEATURES = {
 
 
 @pytest.fixture(scope="module")
-def built_fundamentals_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+def built_fundamentals_databases(
+    tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession
+) -> Builds:
     return _full_and_cuts(
+        dbt_session,
         tmp_path_factory.mktemp("truncation_fundamentals"),
         FUNDAMENTALS_BARS,
         (FUNDAMENTALS_ROLL_CUT, FUNDAMENTALS_CUT),
@@ -290,12 +300,12 @@ AG_FEATURES = {
 
 
 @pytest.fixture(scope="module")
-def built_ag_databases(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+def built_ag_databases(tmp_path_factory: pytest.TempPathFactory, dbt_session: DbtSession) -> Builds:
     tmp = tmp_path_factory.mktemp("truncation_ag")
     write_esr(tmp / "esr", dt.date(2023, 1, 5), dt.date(2024, 12, 26))
     table = write_nopa(tmp / "nopa", dt.date(2023, 1, 1), dt.date(2024, 11, 1))
     files = ((usda_export_sales, tmp / "esr"), (nopa, table))
-    return _full_and_cuts(tmp, AG_BARS, (AG_CUT,), (wasde,), AG_TABLES, files)
+    return _full_and_cuts(dbt_session, tmp, AG_BARS, (AG_CUT,), (wasde,), AG_TABLES, files)
 
 
 # Every cut: (the fixture building it, cut date, the features each mart must have on that date).

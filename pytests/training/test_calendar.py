@@ -1,15 +1,14 @@
 """The exchange calendar behind forecast target dates, checked against every ZL session we hold.
 
-The bundled snapshot (2010-06 to 2024-12) is loaded the way `cbi ingest snapshot` loads it; a
-session is a trade date with a ZL.v.0 bar (trade date: the Chicago date of the bar's open plus
-7 hours, as `macros/calendar/cme_trade_date.sql`).
+The bundled snapshot (2010-06 to 2024-12) as `cbi ingest snapshot` loads it (the session's
+`snapshot_db`); a session is a trade date with a ZL.v.0 bar (trade date: the Chicago date of
+the bar's open plus 7 hours, as `macros/calendar/cme_trade_date.sql`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -33,17 +32,9 @@ TRADE_DATES_SQL = """
 
 
 @pytest.fixture(scope="module")
-def zl_trade_dates(tmp_path_factory: pytest.TempPathFactory) -> set[dt.date]:
-    """Every trade date with a ZL.v.0 bar in the bundled snapshot."""
-    db = tmp_path_factory.mktemp("snapshot") / "snapshot.duckdb"
-    loaded = subprocess.run(
-        [sys.executable, "-m", "cbi.cli", "--db", str(db), "ingest", "snapshot"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert loaded.returncode == 0, loaded.stderr[-2000:]
-    with duckdb.connect(str(db), read_only=True) as con:
+def zl_trade_dates(snapshot_db: Path) -> set[dt.date]:
+    """Every trade date with a ZL.v.0 bar in the bundled snapshot (the session's load)."""
+    with duckdb.connect(str(snapshot_db), read_only=True) as con:
         return {day for (day,) in con.execute(TRADE_DATES_SQL).fetchall()}
 
 
