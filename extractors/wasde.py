@@ -63,24 +63,6 @@ BASE_URL_VARIABLE = "WASDE_BASE_URL"
 DEFAULT_BASE_URL = "https://www.usda.gov/sites/default/files/documents"
 OCE_FILE = "oce-wasde-report-data-{month:%Y-%m}.csv"
 
-OCE_COLUMNS = (
-    "WasdeNumber",
-    "ReportDate",
-    "ReportTitle",
-    "Attribute",
-    "ReliabilityProjection",
-    "Commodity",
-    "Region",
-    "MarketYear",
-    "ProjEstFlag",
-    "AnnualQuarterFlag",
-    "Value",
-    "Unit",
-    "ReleaseDate",
-    "ReleaseTime",
-    "ForecastYear",
-    "ForecastMonth",
-)
 PSD_COLUMNS = (
     "commodityCode",
     "countryCode",
@@ -110,7 +92,6 @@ PSD_COMMODITIES = {
     "0813100": "Meal, Soybean",
 }
 RELEASE_TIME = dt.time(12, 0)  # US Eastern, every WASDE
-_MARKET_YEAR = re.compile(r"(\d{4})/(\d{2})")
 _PSD_CODE = re.compile(r"\d{7}")
 
 
@@ -219,70 +200,7 @@ def _frame(rows: pd.DataFrame, dataset: str) -> pd.DataFrame:
 
 def parse_oce(text: str, where: str) -> pd.DataFrame:
     """An OCE WASDE CSV (with or without its header line): the rows of SOY_TABLES."""
-    frame = _read_oce(text, where)
-    frame = frame.loc[frame["ReportTitle"].isin(SOY_TABLES)]
-    if frame.empty:
-        raise ExtractorError(
-            f"{SOURCE}: {where} holds none of the soybean tables ({'; '.join(SOY_TABLES)})"
-        )
-    released = tabular.parse_dates(frame, "ReleaseDate", SOURCE, where, "%Y-%m-%d")
-    year = tabular.parse_numbers(frame, "ForecastYear", SOURCE, where, tabular.INTEGER)
-    month = tabular.parse_numbers(frame, "ForecastMonth", SOURCE, where, tabular.INTEGER)
-    outside = [
-        (day.year, day.month) != (y, m)
-        for day, y, m in zip(released, year.astype(int), month.astype(int), strict=True)
-    ]
-    if any(outside):
-        bad = frame.loc[outside].iloc[0]
-        raise ExtractorError(
-            f"{SOURCE}: {where}: field 'ReleaseDate' at line {bad['_line']} is "
-            f"{bad['ReleaseDate']!r}, not in the report month ForecastYear "
-            f"{bad['ForecastYear']}, ForecastMonth {bad['ForecastMonth']}"
-        )
-    report = [day.replace(day=1) for day in released]
-    tabular.require_values(frame, "MarketYear", SOURCE, where, _MARKET_YEAR)
-    times = frame["ReleaseTime"].str.extract(r"^(\d{2}):(\d{2})")
-    if times.isna().any(axis=None):
-        bad = frame.loc[times.isna().any(axis=1)].iloc[0]
-        raise ExtractorError(
-            f"{SOURCE}: {where}: field 'ReleaseTime' at line {bad['_line']} is "
-            f"{bad['ReleaseTime']!r}, not HH:MM:SS"
-        )
-    rows = pd.DataFrame(
-        {
-            "report_month": report,
-            "table_name": frame["ReportTitle"],
-            "region": frame["Region"],
-            "commodity": frame["Commodity"],
-            "attribute": frame["Attribute"],
-            "market_year": frame["MarketYear"],
-            "projection_flag": frame["ProjEstFlag"].replace("", None),
-            "value": tabular.parse_numbers(frame, "Value", SOURCE, where),
-            "unit": frame["Unit"],
-            "release_date": released,
-            "release_minutes": times[0].astype(int) * 60 + times[1].astype(int),
-        }
-    )
-    return _frame(rows, "oce")
-
-
-def _read_oce(text: str, where: str) -> pd.DataFrame:
-    """read_csv of an OCE CSV; one without its header is read as if it had it, and its line
-    numbers (in errors and `_line`) still count the file's own lines."""
-    first = tabular.header_of(text)
-    if first[:1] == [OCE_COLUMNS[0]] or not tabular.INTEGER.fullmatch(first[0] if first else ""):
-        return tabular.read_csv(text, SOURCE, where, OCE_COLUMNS)
-    if len(first) != len(OCE_COLUMNS):
-        raise ExtractorError(
-            f"{SOURCE}: {where}: line 1 has {len(first)} fields; a WASDE CSV without its "
-            f"header has the {len(OCE_COLUMNS)} columns {','.join(OCE_COLUMNS)}"
-        )
-    try:
-        frame = tabular.read_csv(",".join(OCE_COLUMNS) + "\n" + text, SOURCE, where, OCE_COLUMNS)
-    except ExtractorError as exc:
-        shifted = re.sub(r"line (\d+)", lambda m: f"line {int(m[1]) - 1}", str(exc))
-        raise ExtractorError(shifted) from None
-    return frame.assign(_line=frame["_line"] - 1)
+    return _frame(wasde_oce.parse_oce_rows(text, where, SOY_TABLES), "oce")
 
 
 def parse_psd(text: str, where: str) -> pd.DataFrame:
@@ -338,8 +256,8 @@ def kind_of(name: str, text: str) -> str | None:
     first = tabular.header_of(text)
     if first[:1] == [PSD_COLUMNS[0]]:
         return "psd"
-    if first[:1] == [OCE_COLUMNS[0]] or (
-        len(first) == len(OCE_COLUMNS) and tabular.INTEGER.fullmatch(first[0] or "x")
+    if first[:1] == [wasde_oce.OCE_COLUMNS[0]] or (
+        len(first) == len(wasde_oce.OCE_COLUMNS) and tabular.INTEGER.fullmatch(first[0] or "x")
     ):
         return "oce"
     if US_TABLE.split(" (")[0] in text[:300]:
@@ -355,7 +273,8 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
     kind = kind_of(name, text)
     if kind is None:
         raise ExtractorError(
-            f"{SOURCE}: {where} is neither an OCE WASDE CSV (header {OCE_COLUMNS[0]},...), a "
+            f"{SOURCE}: {where} is neither an OCE WASDE CSV "
+            f"(header {wasde_oce.OCE_COLUMNS[0]},...), a "
             f"PSD CSV (header {PSD_COLUMNS[0]},...) nor the WASDE text table {US_TABLE!r}"
         )
     tabular.require_line_end(text, SOURCE, where)  # a cut text report too, not only a CSV
@@ -470,7 +389,7 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
         head = lines[0].decode("utf-8-sig")
         kind = kind_of(source_file.name, head)
         keep = _psd_line if kind == "psd" else _oce_line
-        body = lines[1:] if kind == "psd" or head.startswith(OCE_COLUMNS[0]) else lines
+        body = lines[1:] if kind == "psd" or head.startswith(wasde_oce.OCE_COLUMNS[0]) else lines
         kept = lines[: len(lines) - len(body)] + [line for line in body if keep(line)]
         (destination / source_file.name).write_bytes(b"".join(kept))
         log.info("snapshot: %s: %d of %d lines", source_file.name, len(kept), len(lines))
@@ -506,7 +425,7 @@ def _psd_line(line: bytes) -> bool:
 
 def _oce_line(line: bytes) -> bool:
     fields = next(csv.reader([line.decode("utf-8", "replace")]), [])
-    if len(fields) < len(OCE_COLUMNS) or fields[2] not in SOY_TABLES:
+    if len(fields) < len(wasde_oce.OCE_COLUMNS) or fields[2] not in SOY_TABLES:
         return False
     if fields[2] == US_TABLE:
         return fields[5] == "Oil, Soybean" and fields[3].lower() in SNAPSHOT_OCE_ATTRIBUTES
