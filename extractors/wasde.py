@@ -17,10 +17,7 @@ publisher prints (`unit`; staging converts):
   attributeId,unitId,commodityName,attributeName,unitDescription,countryName,regionName,
   value`), the commodities of PSD_COMMODITIES, values in `unitDescription` (1000 MT).
 - `text`: the WASDE text table "U.S. Soybeans and Products Supply and Use (Domestic Measure)"
-  (a .txt copy of the release: columns prior year prev/current, current year prev/current).
-  Its rows take the OCE names of the same table (TEXT_ROWS), so both formats read the same in
-  staging; the `prev` column (the previous report's figure) lands as `previous_value`. A row
-  missing from a section is an error naming it.
+  (extractors.wasde_text: a .txt copy of the release, read into the OCE names of that table).
 
 available_at is the WASDE release, never the month the estimate is about: OCE rows carry
 their ReleaseDate and ReleaseTime (US Eastern); a text table its date (12:00 Eastern, the
@@ -54,7 +51,7 @@ from common.db import scalar
 from common.errors import ExtractorError
 from common.project import read_seed
 from common.validate import arguments_of, year_month
-from extractors import tabular, wasde_oce, wasde_xls
+from extractors import tabular, wasde_oce, wasde_text, wasde_xls
 from extractors.core import merge_rows
 from extractors.declaration import Column, Coverage, Freshness, Source, Table
 
@@ -66,24 +63,6 @@ BASE_URL_VARIABLE = "WASDE_BASE_URL"
 DEFAULT_BASE_URL = "https://www.usda.gov/sites/default/files/documents"
 OCE_FILE = "oce-wasde-report-data-{month:%Y-%m}.csv"
 
-OCE_COLUMNS = (
-    "WasdeNumber",
-    "ReportDate",
-    "ReportTitle",
-    "Attribute",
-    "ReliabilityProjection",
-    "Commodity",
-    "Region",
-    "MarketYear",
-    "ProjEstFlag",
-    "AnnualQuarterFlag",
-    "Value",
-    "Unit",
-    "ReleaseDate",
-    "ReleaseTime",
-    "ForecastYear",
-    "ForecastMonth",
-)
 PSD_COLUMNS = (
     "commodityCode",
     "countryCode",
@@ -113,79 +92,7 @@ PSD_COMMODITIES = {
     "0813100": "Meal, Soybean",
 }
 RELEASE_TIME = dt.time(12, 0)  # US Eastern, every WASDE
-_MARKET_YEAR = re.compile(r"(\d{4})/(\d{2})")
 _PSD_CODE = re.compile(r"\d{7}")
-
-# The text table: section heading -> (OCE commodity, {printed label: (OCE attribute, OCE unit,
-# the unit line the row stands under, or None for prices, whose unit is in the label)}).
-_BU, _LB, _ST = "Million bushels", "Million pounds", "Thousand short tons"
-TEXT_ROWS = {
-    "SOYBEANS": (
-        "Oilseed, Soybean",
-        {
-            "Planted": ("Area Planted", "Million Acres", "Million acres"),
-            "Harvested": ("Area Harvested", "Million Acres", "Million acres"),
-            "Yield per harvested acre": ("Yield per Harvested Acre", "Bushels", "Bushels"),
-            "Beginning stocks": ("Beginning Stocks", "Million Bushels", _BU),
-            "Production": ("Production", "Million Bushels", _BU),
-            "Imports": ("Imports", "Million Bushels", _BU),
-            "Supply, total": ("Supply, Total", "Million Bushels", _BU),
-            "Crushings": ("Crushings", "Million Bushels", _BU),
-            "Exports": ("Exports", "Million Bushels", _BU),
-            "Seed": ("Seed", "Million Bushels", _BU),
-            "Residual": ("Residual", "Million Bushels", _BU),
-            "Use, total": ("Use, Total", "Million Bushels", _BU),
-            "Ending stocks": ("Ending Stocks", "Million Bushels", _BU),
-            "Avg farm prc ($/bu)": ("Avg. Farm Price", "$/bu", None),
-        },
-    ),
-    "SOYBEAN OIL": (
-        "Oil, Soybean",
-        {
-            "Beginning stocks": ("Beginning Stocks", "Million Pounds", _LB),
-            "Production": ("Production", "Million Pounds", _LB),
-            "Imports": ("Imports", "Million Pounds", _LB),
-            "Supply, total": ("Supply, Total", "Million Pounds", _LB),
-            "Domestic Disappearance": ("Domestic Disappearance", "Million Pounds", _LB),
-            # printed "Biodiesel" until USDA renamed the row "Biofuel"; the same line
-            "Biodiesel": ("Biofuel", "Million Pounds", _LB),
-            "Food,Feed & Other Industrial": (
-                "Food, Feed & other Industrial",
-                "Million Pounds",
-                _LB,
-            ),
-            "Exports": ("Exports", "Million Pounds", _LB),
-            "Use, total": ("Use, Total", "Million Pounds", _LB),
-            "Ending stocks": ("Ending stocks", "Million Pounds", _LB),
-            "Avg farm prc (c/lb)": ("Avg. Farm Price", "c/lb", None),
-        },
-    ),
-    "SOYBEAN MEAL": (
-        "Meal, Soybean",
-        {
-            "Beginning stocks": ("Beginning Stocks", "Thousand Short Tons", _ST),
-            "Production": ("Production", "Thousand Short Tons", _ST),
-            "Imports": ("Imports", "Thousand Short Tons", _ST),
-            "Supply, total": ("Supply, Total", "Thousand Short Tons", _ST),
-            "Domestic": ("Domestic Disappearance", "Thousand Short Tons", _ST),
-            "Exports": ("Exports", "Thousand Short Tons", _ST),
-            "Use, total": ("Use, Total", "Thousand Short Tons", _ST),
-            "Ending stocks": ("Ending Stocks", "Thousand Short Tons", _ST),
-            "Avg farm prc ($/s.t)": ("Avg. Farm Price", "$/s.t.", None),
-        },
-    ),
-}
-_TEXT_UNITS = ("Million acres", "Bushels", _BU, _LB, _ST)
-_TEXT_GROUPS = ("Area",)  # a heading over rows whose labels do not repeat it
-_TEXT_VALUE = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_TEXT_ROW = re.compile(
-    rf"(?P<label>.*?)\s+(?P<values>(?:{_TEXT_VALUE}\s*\*?\s+){{3}}{_TEXT_VALUE}\s*\*?)\s*"
-)
-_TEXT_COLUMNS = re.compile(r"Item\s+(\d{4})/(\d{4})\s+(\d{4})/(\d{4})\s*")
-_TEXT_DATES = re.compile(
-    r"prev\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+prev\s+([A-Z][a-z]{2})\s+(\d{1,2})\s*"
-)
-_FOOTNOTE = re.compile(r"\s+\d/$")
 
 
 ESTIMATES = Table(
@@ -293,70 +200,7 @@ def _frame(rows: pd.DataFrame, dataset: str) -> pd.DataFrame:
 
 def parse_oce(text: str, where: str) -> pd.DataFrame:
     """An OCE WASDE CSV (with or without its header line): the rows of SOY_TABLES."""
-    frame = _read_oce(text, where)
-    frame = frame.loc[frame["ReportTitle"].isin(SOY_TABLES)]
-    if frame.empty:
-        raise ExtractorError(
-            f"{SOURCE}: {where} holds none of the soybean tables ({'; '.join(SOY_TABLES)})"
-        )
-    released = tabular.parse_dates(frame, "ReleaseDate", SOURCE, where, "%Y-%m-%d")
-    year = tabular.parse_numbers(frame, "ForecastYear", SOURCE, where, tabular.INTEGER)
-    month = tabular.parse_numbers(frame, "ForecastMonth", SOURCE, where, tabular.INTEGER)
-    outside = [
-        (day.year, day.month) != (y, m)
-        for day, y, m in zip(released, year.astype(int), month.astype(int), strict=True)
-    ]
-    if any(outside):
-        bad = frame.loc[outside].iloc[0]
-        raise ExtractorError(
-            f"{SOURCE}: {where}: field 'ReleaseDate' at line {bad['_line']} is "
-            f"{bad['ReleaseDate']!r}, not in the report month ForecastYear "
-            f"{bad['ForecastYear']}, ForecastMonth {bad['ForecastMonth']}"
-        )
-    report = [day.replace(day=1) for day in released]
-    tabular.require_values(frame, "MarketYear", SOURCE, where, _MARKET_YEAR)
-    times = frame["ReleaseTime"].str.extract(r"^(\d{2}):(\d{2})")
-    if times.isna().any(axis=None):
-        bad = frame.loc[times.isna().any(axis=1)].iloc[0]
-        raise ExtractorError(
-            f"{SOURCE}: {where}: field 'ReleaseTime' at line {bad['_line']} is "
-            f"{bad['ReleaseTime']!r}, not HH:MM:SS"
-        )
-    rows = pd.DataFrame(
-        {
-            "report_month": report,
-            "table_name": frame["ReportTitle"],
-            "region": frame["Region"],
-            "commodity": frame["Commodity"],
-            "attribute": frame["Attribute"],
-            "market_year": frame["MarketYear"],
-            "projection_flag": frame["ProjEstFlag"].replace("", None),
-            "value": tabular.parse_numbers(frame, "Value", SOURCE, where),
-            "unit": frame["Unit"],
-            "release_date": released,
-            "release_minutes": times[0].astype(int) * 60 + times[1].astype(int),
-        }
-    )
-    return _frame(rows, "oce")
-
-
-def _read_oce(text: str, where: str) -> pd.DataFrame:
-    """read_csv of an OCE CSV; one without its header is read as if it had it, and its line
-    numbers (in errors and `_line`) still count the file's own lines."""
-    first = tabular.header_of(text)
-    if first[:1] == [OCE_COLUMNS[0]] or not tabular.INTEGER.fullmatch(first[0] if first else ""):
-        return tabular.read_csv(text, SOURCE, where, OCE_COLUMNS)
-    if len(first) != len(OCE_COLUMNS):
-        raise ExtractorError(
-            f"{SOURCE}: {where}: line 1 has {len(first)} fields; a WASDE CSV without its "
-            f"header has the {len(OCE_COLUMNS)} columns {','.join(OCE_COLUMNS)}"
-        )
-    try:
-        frame = tabular.read_csv(",".join(OCE_COLUMNS) + "\n" + text, SOURCE, where, OCE_COLUMNS)
-    except ExtractorError as exc:
-        shifted = re.sub(r"line (\d+)", lambda m: f"line {int(m[1]) - 1}", str(exc))
-        raise ExtractorError(shifted) from None
-    return frame.assign(_line=frame["_line"] - 1)
+    return _frame(wasde_oce.parse_oce_rows(text, where, SOY_TABLES), "oce")
 
 
 def parse_psd(text: str, where: str) -> pd.DataFrame:
@@ -404,101 +248,7 @@ def _month_end(month: dt.date) -> dt.date:
 
 def parse_text_table(text: str, where: str) -> pd.DataFrame:
     """The WASDE text table "U.S. Soybeans and Products Supply and Use" as raw rows."""
-    lines = [line.strip() for line in text.splitlines()]
-    if not any(US_TABLE.split(" (")[0] in line for line in lines[:3]):
-        raise ExtractorError(
-            f"{SOURCE}: {where} is not the WASDE text table {US_TABLE!r} (no title line)"
-        )
-    columns = next(
-        (_TEXT_COLUMNS.fullmatch(line) for line in lines if line.startswith("Item")), None
-    )
-    dates = next((_TEXT_DATES.fullmatch(line) for line in lines if line.startswith("prev")), None)
-    if columns is None or dates is None:
-        raise ExtractorError(
-            f"{SOURCE}: {where}: no column heading 'Item YYYY/YYYY YYYY/YYYY' and "
-            "'prev Mon D prev Mon D'; not a WASDE text table"
-        )
-    years = (int(columns.group(1)), int(columns.group(3)))
-    released = _text_release(years[1], dates.group(3), int(dates.group(4)), where)
-    found = _text_values(lines, where)
-    rows = []
-    for section, (commodity, labels) in TEXT_ROWS.items():
-        for label, (attribute, unit, _) in labels.items():
-            if (section, label) not in found:
-                raise ExtractorError(
-                    f"{SOURCE}: {where}: row {label!r} of section {section} is missing; the "
-                    "table is cut off or its layout changed"
-                )
-            values = found[(section, label)]
-            for position, start in enumerate(years):
-                previous, value = values[2 * position : 2 * position + 2]
-                rows.append(
-                    {
-                        "region": "United States",
-                        "commodity": commodity,
-                        "attribute": attribute,
-                        "market_year": _market_year(start),
-                        "value": value,
-                        "previous_value": previous,
-                        "unit": unit,
-                    }
-                )
-    frame = pd.DataFrame(rows).assign(
-        report_month=released.replace(day=1), table_name=US_TABLE, release_date=released
-    )
-    return _frame(frame, "text")
-
-
-def _text_release(later_start: int, month_name: str, day: int, where: str) -> dt.date:
-    """The release date from the column heading ('Nov 8'): its year is the later marketing
-    year's first year from May (when USDA adds the new crop) to December, the year after it
-    from January to April."""
-    try:
-        month = tabular.MONTHS.index(month_name.lower()) + 1
-        year = later_start if month >= 5 else later_start + 1
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ExtractorError(
-            f"{SOURCE}: {where}: the column heading date {month_name} {day} is not a date"
-        ) from None
-
-
-def _text_values(lines: list[str], where: str) -> dict[tuple[str, str], list[float]]:
-    """(section, printed label) -> the four values of every data row of the table body (between
-    the second and third ==== rules): label fragments on the lines before a row are joined to
-    it (a group heading such as 'Area' is not), and the row must stand under its unit."""
-    rules = [number for number, line in enumerate(lines) if line.startswith("====")]
-    if len(rules) < 2:
-        raise ExtractorError(f"{SOURCE}: {where}: no ==== rule under the column heading")
-    body = lines[rules[1] + 1 : rules[2] if len(rules) > 2 else len(lines)]
-    found: dict[tuple[str, str], list[float]] = {}
-    section, unit, pending = None, None, ""
-    for line in body:
-        heading = next((s for s in TEXT_ROWS if line == s or line.startswith(s + " ")), None)
-        if heading is not None:
-            section, pending = heading, ""
-            unit = line[len(heading) :].strip() or unit
-            continue
-        if line in _TEXT_UNITS:
-            unit, pending = line, ""
-            continue
-        match = _TEXT_ROW.fullmatch(line)
-        if match is None:
-            pending = "" if line in _TEXT_GROUPS else f"{pending} {line}".strip()
-            continue
-        label = _FOOTNOTE.sub("", f"{pending} {match['label']}".strip())
-        pending = ""
-        expected = TEXT_ROWS[section][1].get(label) if section else None
-        if section is None or expected is None:
-            continue
-        if expected[2] is not None and unit != expected[2]:
-            raise ExtractorError(
-                f"{SOURCE}: {where}: row {label!r} of section {section} stands under unit "
-                f"{unit!r}, expected {expected[2]!r}"
-            )
-        tokens = match["values"].replace("*", " ").split()
-        found[(section, label)] = [float(token.replace(",", "")) for token in tokens]
-    return found
+    return _frame(wasde_text.parse_text_rows(text, where), "text")
 
 
 def kind_of(name: str, text: str) -> str | None:
@@ -506,8 +256,8 @@ def kind_of(name: str, text: str) -> str | None:
     first = tabular.header_of(text)
     if first[:1] == [PSD_COLUMNS[0]]:
         return "psd"
-    if first[:1] == [OCE_COLUMNS[0]] or (
-        len(first) == len(OCE_COLUMNS) and tabular.INTEGER.fullmatch(first[0] or "x")
+    if first[:1] == [wasde_oce.OCE_COLUMNS[0]] or (
+        len(first) == len(wasde_oce.OCE_COLUMNS) and tabular.INTEGER.fullmatch(first[0] or "x")
     ):
         return "oce"
     if US_TABLE.split(" (")[0] in text[:300]:
@@ -523,7 +273,8 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
     kind = kind_of(name, text)
     if kind is None:
         raise ExtractorError(
-            f"{SOURCE}: {where} is neither an OCE WASDE CSV (header {OCE_COLUMNS[0]},...), a "
+            f"{SOURCE}: {where} is neither an OCE WASDE CSV "
+            f"(header {wasde_oce.OCE_COLUMNS[0]},...), a "
             f"PSD CSV (header {PSD_COLUMNS[0]},...) nor the WASDE text table {US_TABLE!r}"
         )
     tabular.require_line_end(text, SOURCE, where)  # a cut text report too, not only a CSV
@@ -638,7 +389,7 @@ def cut_snapshot(shared: Path, destination: Path) -> None:
         head = lines[0].decode("utf-8-sig")
         kind = kind_of(source_file.name, head)
         keep = _psd_line if kind == "psd" else _oce_line
-        body = lines[1:] if kind == "psd" or head.startswith(OCE_COLUMNS[0]) else lines
+        body = lines[1:] if kind == "psd" or head.startswith(wasde_oce.OCE_COLUMNS[0]) else lines
         kept = lines[: len(lines) - len(body)] + [line for line in body if keep(line)]
         (destination / source_file.name).write_bytes(b"".join(kept))
         log.info("snapshot: %s: %d of %d lines", source_file.name, len(kept), len(lines))
@@ -674,7 +425,7 @@ def _psd_line(line: bytes) -> bool:
 
 def _oce_line(line: bytes) -> bool:
     fields = next(csv.reader([line.decode("utf-8", "replace")]), [])
-    if len(fields) < len(OCE_COLUMNS) or fields[2] not in SOY_TABLES:
+    if len(fields) < len(wasde_oce.OCE_COLUMNS) or fields[2] not in SOY_TABLES:
         return False
     if fields[2] == US_TABLE:
         return fields[5] == "Oil, Soybean" and fields[3].lower() in SNAPSHOT_OCE_ATTRIBUTES

@@ -16,7 +16,7 @@ from load_checks import load_log, refused, rows
 from pytest_httpserver import HTTPServer
 
 from common.errors import ExtractorError
-from extractors import wasde
+from extractors import wasde, wasde_oce
 
 FIXTURES = Path(__file__).parent / "fixtures" / "usda_wasde"
 OCE = (
@@ -54,7 +54,7 @@ def _noon_edt(day: str) -> pd.Timestamp:
 
 def test_an_oce_file_with_its_header_reads_the_same(con, tmp_path: Path) -> None:
     headed = tmp_path / "oce-wasde-report-data-2024-08.csv"
-    headed.write_text(",".join(wasde.OCE_COLUMNS) + "\n" + OCE.read_text())
+    headed.write_text(",".join(wasde_oce.OCE_COLUMNS) + "\n" + OCE.read_text())
     wasde.import_path(con, OCE)
     before = rows(con, wasde.TABLE).drop(columns="source")
     assert wasde.import_path(con, headed) == 0
@@ -170,7 +170,7 @@ def server(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServe
 
 def test_month_download_lands_the_oce_file(con, server: HTTPServer) -> None:
     server.expect_request("/files/oce-wasde-report-data-2024-08.csv").respond_with_data(
-        ",".join(wasde.OCE_COLUMNS) + "\n" + OCE.read_text()
+        ",".join(wasde_oce.OCE_COLUMNS) + "\n" + OCE.read_text()
     )
     assert wasde.pull(con, [wasde.month_url(dt.date(2024, 8, 1))]) == 78
     assert load_log(con)[-1][0].endswith("/files/oce-wasde-report-data-2024-08.csv")
