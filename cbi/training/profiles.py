@@ -78,8 +78,9 @@ class Profile:
     # conformal band. "none" is the default because it is what was published before the
     # distribution existed: a per-level calibration replaces it only once it wins on the
     # selection period 2015-2019 (`cbi bench selection`), which has not been run on it yet.
-    # What the 2022-2024 fast walk-forward showed chose nothing (reported-period evidence):
-    # "all" put the live 6m median at 34.5 c/lb against a 40.4 close and made 1w/1m pinball
+    # The default was "tails" until the 2022-2024 fast walk-forward (which overlaps the
+    # reported period) showed the failures below; "none" is the earlier behaviour, not a
+    # variant that won there: "all" put the live 6m median at 34.5 c/lb against a 40.4 close and made 1w/1m pinball
     # worse; "tails" collapsed the 6m upper half onto the median on 39 % of as-of dates.
     distribution_calibration: str = "none"
 
