@@ -81,7 +81,8 @@ class Profile:
     # The default was "tails" until the 2022-2024 fast walk-forward (which overlaps the
     # reported period) showed the failures below; "none" is the earlier behaviour, not a
     # variant that won there: "all" put the live 6m median at 34.5 c/lb against a 40.4
-    # close and made 1w/1m pinball worse; "tails" collapsed the 6m upper half onto the median on 39 % of as-of dates.
+    # close and made 1w/1m pinball worse; "tails" collapsed the 6m upper half onto the
+    # median on 39 % of as-of dates.
     distribution_calibration: str = "none"
 
 
