@@ -32,6 +32,9 @@ def fit_autogluon(
 
     No time limit: the boosting rounds in `hyperparameters` bound the fit, so a fit on a busy
     machine is the same model as on an idle one (a binding time limit would stop it earlier).
+    One thread per fit: dbt's second thread trains the other members beside L0, and with two
+    LightGBM threads on two cores the fits spun against them (L0 439 s -> 270 s in `make run`,
+    the predictions bit-identical; docs/performance.md).
     """
     from autogluon.tabular import TabularPredictor
 
@@ -48,7 +51,7 @@ def fit_autogluon(
         num_bag_folds=0,
         num_stack_levels=0,
         fit_weighted_ensemble=False,
-        ag_args_fit={"num_cpus": 2, "seed": seed},
+        ag_args_fit={"num_cpus": 1, "seed": seed},
     )
     return _autogluon_predict(predictor, features)
 
