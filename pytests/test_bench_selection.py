@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cbi.benchmarks.selection import CHOSEN, VARIANTS, choose, selection_rows
+from cbi.benchmarks.selection import CHOSEN, VARIANTS, choose, choose_calibration, selection_rows
 from cbi.cli import main
 from cbi.training.profiles import get_profile
 
@@ -79,3 +79,33 @@ def test_the_profiles_run_the_settings_the_selection_chose(profile: str) -> None
     chosen = get_profile(profile)
     assert {name: getattr(chosen, name) for name in CHOSEN} == CHOSEN
     assert CHOSEN in VARIANTS.values()
+
+
+def constructed_calibration(rows: list[tuple[str, str, bool, float]]) -> pd.DataFrame:
+    """constructed_calibration: per variant and horizon, within target and pinball ratio."""
+    return pd.DataFrame(
+        rows, columns=["calibration", "horizon", "within target", "pinball / better RW"]
+    )
+
+
+def test_the_calibration_within_target_at_most_horizons_wins_over_a_sharper_one() -> None:
+    scores = constructed_calibration(
+        [
+            ("none", "1w", False, 0.95),
+            ("none", "1m", False, 0.95),
+            ("tails", "1w", True, 0.99),
+            ("tails", "1m", False, 0.99),
+        ]
+    )
+    assert choose_calibration(scores) == "tails"
+
+
+def test_calibrations_within_target_equally_often_are_told_apart_by_pinball() -> None:
+    scores = constructed_calibration(
+        [
+            ("none", "1w", True, 0.97),
+            ("all", "1w", True, 0.96),
+            ("tails", "1w", False, 0.90),
+        ]
+    )
+    assert choose_calibration(scores) == "all"

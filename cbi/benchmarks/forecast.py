@@ -21,13 +21,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cbi.guidance import HORIZON, backtest_by_year, configured_rule, purchase_decisions
 from cbi.record import REPORTED, gain_table, with_losses
+from cbi.risk.rule import render_rule
 from cbi.training.members.yardsticks import YARDSTICKS
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db
-from common.project import horizons
+from common.project import dbt_var, horizons
 
 TARGET_GAIN = 0.10
 
@@ -40,6 +40,11 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
         backtest = con.sql(
             "select as_of_date, target_date, horizon, member, p10, p50, p90, actual, close "
             "from forecasts.zl_backtest where actual is not null"
+        ).df()
+        distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
+        closes = con.sql(
+            "select trade_date, any_value(close_cents_per_lb) as close "
+            "from marts.zl_targets group by trade_date order by trade_date"
         ).df()
     except duckdb.CatalogException as exc:
         raise UserError(
@@ -85,25 +90,11 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             f"  {horizon}: ensemble {skill(overall, horizon == verdicts[0][0])}; "
             f"80 % band coverage {coverage:.1%} ({band})"
         )
-    print_rule_record(ensemble)
+    carry = float(dbt_var("purchase_carry_per_month"))
+    history = closes.set_index("trade_date")["close"]
+    print("\nCover-ahead rule (cbi.risk.rule) against buying ratably:")
+    print(render_rule(distribution, history, horizons(), carry)[0])
     return 0
-
-
-def print_rule_record(ensemble: pd.DataFrame) -> None:
-    """The buy-or-wait rule (dbt vars) replayed on the reported period, by year and overall."""
-    rows = ensemble[ensemble["horizon"] == HORIZON]
-    held = rows[
-        REPORTED.holds(pd.to_datetime(rows["as_of_date"]), pd.to_datetime(rows["target_date"]))
-    ]
-    if held.empty:
-        return
-    rule = configured_rule()
-    print(
-        f"\nBuy-or-wait rule (carry {rule.carry:.1%}/month, risk limit {rule.risk_limit:.0%}) "
-        f"on the {REPORTED.label} period, against buying on schedule:"
-    )
-    for record in backtest_by_year(purchase_decisions(held, None, rule)):
-        print(f"  {record.line()}")
 
 
 def member_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -18,10 +18,12 @@ own settings.)
 The chosen settings are the profile defaults; 2020-2024 is reported by `cbi bench forecast`,
 untouched.
 
-The buy-or-wait rule's risk limit (`cbi.guidance`) is chosen the same way, on the chosen
-ensemble's 1m forecasts of the selection period: the lowest average price paid among the
-limits tried, if it is significantly below buying on schedule; otherwise the tightest limit,
-since waiting has then shown no value. The carry is a cost, not a setting, and stays fixed.
+The published distribution's calibration (`Profile.distribution_calibration`) is chosen next,
+on the chosen ensemble: the variant whose seven quantiles are within their hit-rate target
+(`cbi.risk.calibration.TOLERANCE`) at the most horizons of 2015-2019, ties to the lowest
+seven-quantile pinball relative to the better random walk. Then the cover-ahead rule's
+tolerance (`cbi.risk.rule.choose_tolerance`) on that distribution's 2015-2019 months. The
+carry is a cost, not a setting, and stays fixed.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cbi.guidance import HORIZON, Backtest, backtest, configured_rule, purchase_decisions
 from cbi.record import SELECTION, gain_table, with_losses
+from cbi.risk.calibration import hit_rates, seven_quantile_losses
+from cbi.risk.distribution import CALIBRATIONS, backtest_distribution
+from cbi.risk.rule import choose_tolerance
 from cbi.training.ensemble import assemble_backtest
 from cbi.training.members.yardsticks import YARDSTICKS
 from cbi.training.meta import meta_predictions
@@ -43,13 +47,12 @@ from cbi.training.profiles import Profile, WalkForwardPlan, get_profile
 from common.db import connect_read_only
 from common.errors import UserError
 from common.paths import resolve_db
+from common.project import dbt_var
 
 BENCH_PROFILE = "full"
 WALK_FORWARD = ("2015-01-01", "2024-12-31")
 COVERAGE_RANGE = (0.75, 0.85)
 EQUIVALENT_GAIN = 0.005  # mean gains closer than half a point count as equal
-# Risk limits tried for the buy-or-wait rule (P90 at most this far above today; 1.0: no limit).
-RISK_LIMITS = (0.05, 0.10, 0.15, 0.20, 1.0)
 
 
 class VariantSettings(TypedDict, total=False):
@@ -59,6 +62,7 @@ class VariantSettings(TypedDict, total=False):
     calibrate_yardsticks: bool
     member_weighting: str
     ensemble_band: bool
+    yardstick_floor: float
     independent_outcomes: int
     l1_regimes: int
 
@@ -110,6 +114,14 @@ VARIANTS: dict[str, VariantSettings] = {
     },
     "as chosen, L1 with one volatility regime (not 2)": {**CHOSEN, "l1_regimes": 1},
     "as chosen, L1 with three volatility regimes (not 2)": {**CHOSEN, "l1_regimes": 3},
+    "as chosen, the random walks floored at 25 % of L2's weight": {
+        **CHOSEN,
+        "yardstick_floor": 0.25,
+    },
+    "as chosen, the random walks floored at 50 % of L2's weight": {
+        **CHOSEN,
+        "yardstick_floor": 0.5,
+    },
     "random walks only": {**OWN_YARDSTICK_BANDS, "member_weighting": "yardsticks"},
 }
 
@@ -148,14 +160,31 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
     current = {k: getattr(base, k) for k in VARIANTS[chosen]}
     print(f"\nChosen by the rule: {chosen} {VARIANTS[chosen]}")
     print(f"Profile {BENCH_PROFILE} defaults now: {current}")
-    ensemble = assembled(inputs, base, inputs.meta)
-    records = rule_records(ensemble[ensemble["member"] == "ensemble"])
-    print("\nBuy-or-wait rule by risk limit (selection period, current profile's ensemble):")
-    for limit, record in records.items():
-        print(f"  risk limit {limit:.0%}: {record.line()}")
-    limit = choose_risk_limit(records)
-    configured = configured_rule().risk_limit
-    print(f"Chosen risk limit: {limit:.0%}; dbt var purchase_risk_limit now: {configured:.0%}")
+    backtest = full_backtest(inputs, base, inputs.meta)
+    ensemble = selection_rows(backtest)
+    calibrations = calibration_scores(backtest, inputs, base)
+    print(
+        "\nDistribution calibration (the chosen ensemble; hit-rate target per horizon: "
+        "every quantile within tolerance; pinball over the seven quantiles / the better RW's):"
+    )
+    print(calibrations.to_string(index=False))
+    calibration = choose_calibration(calibrations)
+    print(
+        f"Chosen calibration: {calibration}; profile {BENCH_PROFILE} default now: "
+        f"{base.distribution_calibration}"
+    )
+    distribution = backtest_distribution(
+        backtest,
+        inputs.targets,
+        inputs.core,
+        dataclasses.replace(base, distribution_calibration=calibration),
+    )
+    closes = inputs.targets.groupby("trade_date")["close_cents_per_lb"].first()
+    carry = float(dbt_var("purchase_carry_per_month"))
+    tolerance, tried = choose_tolerance(distribution, closes, inputs.days, carry)
+    print("\nCover-ahead rule by tolerance (2015-2019 months, that distribution):")
+    print(tried.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"Chosen tolerance: {tolerance:.0%}")
     print(
         "\nLeave one bucket out (the profile's L2, L1 refitted without the bucket; "
         "'with vs without' below 0: the bucket helped):"
@@ -202,11 +231,15 @@ def read_inputs(db: str | None) -> Inputs:
     )
 
 
+def full_backtest(inputs: Inputs, profile: Profile, meta: pd.DataFrame) -> pd.DataFrame:
+    """zl_backtest as this profile's L2 would build it, every year of the walk-forward."""
+    plan = WalkForwardPlan(profile, *WALK_FORWARD)
+    return assemble_backtest(inputs.l0, inputs.members, meta, inputs.targets, inputs.core, plan)
+
+
 def assembled(inputs: Inputs, profile: Profile, meta: pd.DataFrame) -> pd.DataFrame:
     """zl_backtest as this profile's L2 would build it, on the selection period's rows."""
-    plan = WalkForwardPlan(profile, *WALK_FORWARD)
-    backtest = assemble_backtest(inputs.l0, inputs.members, meta, inputs.targets, inputs.core, plan)
-    return selection_rows(backtest)
+    return selection_rows(full_backtest(inputs, profile, meta))
 
 
 def refitted_l1(inputs: Inputs, profile: Profile) -> pd.DataFrame:
@@ -235,7 +268,10 @@ def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame
     rows = []
     for horizon, horizon_days in sorted(days.items(), key=lambda kv: kv[1]):
         part = scored[scored["horizon"] == horizon]
-        overall = gain_table(part, horizon_days).iloc[-1]
+        gains = gain_table(part, horizon_days)
+        overall = gains.iloc[-1]
+        years = gains[gains["year"].astype(str).str.fullmatch(r"\d{4}")]
+        worst = years.loc[years["gain"].idxmax()]
         ensemble = part[part["member"] == "ensemble"]
         yearly = ensemble.groupby("year")["inside"].mean()
         yearly_miss = (yearly - 0.8).abs().mean()
@@ -252,6 +288,8 @@ def variant_scores(backtest: pd.DataFrame, days: dict[str, int]) -> pd.DataFrame
                 "low": overall["low"],
                 "high": overall["high"],
                 "label": overall["label"],
+                "worst_year": worst["year"],
+                "worst_gain": worst["gain"],
                 "best_member": best,
                 "vs_best": versus_best["gain"],
                 "vs_best_low": versus_best["low"],
@@ -279,6 +317,10 @@ def format_scores(scores: pd.DataFrame) -> pd.DataFrame:
                 for lo, hi in zip(scores["low"], scores["high"], strict=True)
             ],
             "": scores["label"],
+            "worst year": [
+                f"{y} {g:+.1%}"
+                for y, g in zip(scores["worst_year"], scores["worst_gain"], strict=True)
+            ],
             "best model member (after the fact)": scores["best_member"],
             "vs it": [
                 f"{g:+.1%}" + ("" if np.isnan(lo) else f" [{lo:+.1%}, {hi:+.1%}]")
@@ -309,22 +351,40 @@ def choose(scores: dict[str, pd.DataFrame]) -> str:
     return min(accurate, key=lambda name: scores[name]["yearly_miss"].mean())
 
 
-def rule_records(ensemble: pd.DataFrame) -> dict[float, Backtest]:
-    """The buy-or-wait rule's record at each risk limit tried, on the ensemble's 1m rows."""
-    rows = ensemble[ensemble["horizon"] == HORIZON]
-    rules = {
-        limit: dataclasses.replace(configured_rule(), risk_limit=limit) for limit in RISK_LIMITS
-    }
-    return {limit: backtest(purchase_decisions(rows, None, rule)) for limit, rule in rules.items()}
+def calibration_scores(backtest: pd.DataFrame, inputs: Inputs, profile: Profile) -> pd.DataFrame:
+    """Per calibration variant and horizon, on the selection period: the largest distance of a
+    quantile's hit rate from its level, whether every quantile is within its target, and the
+    seven-quantile pinball relative to the better random walk's."""
+    rows = []
+    for calibration in CALIBRATIONS:
+        variant = dataclasses.replace(profile, distribution_calibration=calibration)
+        distribution = selection_rows(
+            backtest_distribution(backtest, inputs.targets, inputs.core, variant)
+        )
+        hits = hit_rates(distribution, inputs.days)
+        losses = seven_quantile_losses(distribution, selection_rows(backtest))
+        for horizon, _ in sorted(inputs.days.items(), key=lambda kv: kv[1]):
+            held, scored = hits[hits["horizon"] == horizon], losses[losses["horizon"] == horizon]
+            walk = min(scored[m].mean() for m in YARDSTICKS if m in scored)
+            rows.append(
+                {
+                    "calibration": calibration,
+                    "horizon": horizon,
+                    "worst miss": float((held["hit_rate"] - held["quantile"]).abs().max()),
+                    "within target": bool(held["within"].all()),
+                    "pinball / better RW": float(scored["distribution"].mean() / walk),
+                }
+            )
+    table = pd.DataFrame(rows)
+    return table
 
 
-def choose_risk_limit(records: dict[float, Backtest]) -> float:
-    """The rule fixed in the module docstring: the cheapest limit if significantly cheaper
-    than the schedule, else the tightest."""
-    cheapest = min(records, key=lambda limit: records[limit].paid_rule)
-    if records[cheapest].gain.label == "significant gain":
-        return cheapest
-    return min(records)
+def choose_calibration(scores: pd.DataFrame) -> str:
+    """The variant within target at the most horizons, ties to the lowest mean pinball ratio."""
+    summary = scores.groupby("calibration").agg(
+        within=("within target", "sum"), ratio=("pinball / better RW", "mean")
+    )
+    return str(summary.sort_values(["within", "ratio"], ascending=[False, True]).index[0])
 
 
 def leave_one_bucket_out(

@@ -61,7 +61,14 @@ def assemble_backtest(
     facts = band_scales(realised(targets), core, days, profile.band_scale)
     windows = {h: weight_window(profile, d) for h, d in days.items()}
     pool = calibrated_members(members, meta, facts, days, windows, profile)
-    ensemble, weights = combine(pool, windows, profile.min_history, days, profile.member_weighting)
+    ensemble, weights = combine(
+        pool,
+        windows,
+        profile.min_history,
+        days,
+        profile.member_weighting,
+        profile.yardstick_floor,
+    )
     if profile.ensemble_band:
         ensemble = calibrated_ensemble(ensemble, facts, days, profile)
     columns = ["as_of_date", "horizon", "member", *QUANTILE_COLUMNS]
@@ -166,6 +173,7 @@ def combine(
     min_history: int,
     horizon_days: dict[str, int],
     weighting: str = "evidence",
+    yardstick_floor: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """L2: the members' quantiles averaged per date with `member_weights(frame, weighting)`.
 
@@ -174,10 +182,11 @@ def combine(
     exp(-(n / h) x (relative past loss - best one's)): n / h independent h-day outcomes behind
     the score times the loss gap in units of the yardsticks' loss (`evidence_weight`). A member
     needs max(min_history, 2 x horizon days) realised predictions; if none qualifies, the
-    yardsticks share the weight equally. Returns (ensemble rows, weights).
+    yardsticks share the weight equally. `yardstick_floor` (`floored`) keeps at least that
+    share for the random walks. Returns (ensemble rows, weights).
     """
     frame = scored_members(members, windows, min_history, horizon_days)
-    frame["weight"] = member_weights(frame, weighting)
+    frame["weight"] = floored(frame, member_weights(frame, weighting), yardstick_floor)
     return weighted_ensemble(frame), weights_table(frame)
 
 
@@ -227,6 +236,19 @@ def member_weights(frame: pd.DataFrame, weighting: str = "evidence") -> pd.Serie
     no_weight = out.groupby(KEYS)["weight"].transform("sum") == 0
     out.loc[no_weight & out["member"].isin(YARDSTICKS), "weight"] = 1.0
     return out["weight"] / out.groupby(KEYS)["weight"].transform("sum")
+
+
+def floored(frame: pd.DataFrame, weights: pd.Series, floor: float) -> pd.Series:
+    """(1 - floor) x `weights` + floor shared equally by the random walks, per date and
+    horizon, so L2 can never give them less than `floor` together (0: `weights` unchanged)."""
+    if not 0.0 <= floor <= 1.0:
+        raise ValueError(f"yardstick_floor must be within 0..1, got {floor!r}")
+    if floor == 0.0:
+        return weights
+    is_walk = frame["member"].isin(YARDSTICKS).astype(float)
+    walks = is_walk.groupby([frame[k] for k in KEYS]).transform("sum")
+    share = (is_walk / walks.where(walks > 0)).fillna(0.0)
+    return (1.0 - floor) * weights + floor * share
 
 
 def weighted_ensemble(frame: pd.DataFrame) -> pd.DataFrame:

@@ -65,6 +65,10 @@ class Profile:
     # member_weighting: "evidence" (`evidence.evidence_weight`), "equal" (every member with a
     # track record), or "yardsticks" (the random walks alone).
     member_weighting: str = "evidence"
+    # yardstick_floor: the random walks' smallest share of L2's weight together (equally
+    # split; `ensemble.floored`). Evidence weights can give them none at 6m; the floor is
+    # chosen on 2015-2019 by `cbi bench selection`, which prints each variant's worst year.
+    yardstick_floor: float = 0.0
     # ensemble_band: give the weighted ensemble a last conformal band from its own past errors
     # over ensemble_calibration_window rows (also widened to independent_outcomes x h); without
     # it the ensemble band is the weighted average of its calibrated members' bands.

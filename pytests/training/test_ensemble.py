@@ -160,6 +160,22 @@ def test_member_weighting_schemes(weighting: str, expected: dict[str, float]) ->
     assert last.set_index("member")["weight"].to_dict() == pytest.approx(expected)
 
 
+def test_the_yardstick_floor_keeps_the_random_walks_share_of_the_weight() -> None:
+    # GIVEN the equal weighting (model, rw_vol, rw_empirical a third each) floored at 50 %,
+    # THEN the walks hold (1 - 0.5) x 2/3 + 0.5 together, equally, and the weights add to 1
+    _, weights = combine(
+        constructed_members(5),
+        {"h": 250},
+        min_history=20,
+        horizon_days={"h": 5},
+        weighting="equal",
+        yardstick_floor=0.5,
+    )
+    last = weights[weights["as_of_date"] == weights["as_of_date"].max()]
+    expected = {"rw_vol": 5 / 12, "rw_empirical": 5 / 12, "model": 1 / 6}
+    assert last.set_index("member")["weight"].to_dict() == pytest.approx(expected)
+
+
 def test_an_unknown_member_weighting_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown member weighting 'best'"):
         combine(
