@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cbi.record import REPORTED, gain_table, with_losses
+from cbi.risk.calibration import hit_rates, render_hit_rates, render_skill, skill_table
 from cbi.risk.rule import render_rule
 from cbi.training.members.yardsticks import YARDSTICKS
 from common.db import connect_read_only
@@ -90,6 +91,11 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             f"  {horizon}: ensemble {skill(overall, horizon == verdicts[0][0])}; "
             f"80 % band coverage {coverage:.1%} ({band})"
         )
+    walks = backtest[backtest["member"].isin(YARDSTICKS)]
+    print("\nThe published distribution: share of outcomes below each quantile, per period:")
+    print(render_hit_rates(hit_rates(distribution, horizons())))
+    print("\nPinball over the seven quantiles against the random walks:")
+    print(render_skill(skill_table(distribution, walks, horizons())))
     carry = float(dbt_var("purchase_carry_per_month"))
     history = closes.set_index("trade_date")["close"]
     print("\nCover-ahead rule (cbi.risk.rule) against buying ratably:")
