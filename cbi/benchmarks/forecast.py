@@ -42,11 +42,7 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             "select as_of_date, target_date, horizon, member, p10, p50, p90, actual, close "
             "from forecasts.zl_backtest where actual is not null"
         ).df()
-        distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
-        closes = con.sql(
-            "select trade_date, any_value(close_cents_per_lb) as close "
-            "from marts.zl_targets group by trade_date order by trade_date"
-        ).df()
+        risk = risk_inputs(con)
     except duckdb.CatalogException as exc:
         raise UserError(
             f"bench forecast: {path} has no backtest yet; run `make bench-forecast`"
@@ -91,16 +87,36 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
             f"  {horizon}: ensemble {skill(overall, horizon == verdicts[0][0])}; "
             f"80 % band coverage {coverage:.1%} ({band})"
         )
+    if risk is None:
+        print(
+            "\nNo forecasts.zl_backtest_distribution or marts.zl_targets here: the "
+            "distribution's calibration and the cover-ahead rule are not scored "
+            "(`make bench-forecast` builds them)."
+        )
+        return 0
+    distribution, closes = risk
     walks = backtest[backtest["member"].isin(YARDSTICKS)]
     print("\nThe published distribution: share of outcomes below each quantile, per period:")
     print(render_hit_rates(hit_rates(distribution, horizons())))
     print("\nPinball over the seven quantiles against the random walks:")
     print(render_skill(skill_table(distribution, walks, horizons())))
     carry = float(dbt_var("purchase_carry_per_month"))
-    history = closes.set_index("trade_date")["close"]
     print("\nCover-ahead rule (cbi.risk.rule) against buying ratably:")
-    print(render_rule(distribution, history, horizons(), carry)[0])
+    print(render_rule(distribution, closes, horizons(), carry)[0])
     return 0
+
+
+def risk_inputs(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.Series] | None:
+    """(zl_backtest_distribution, the close by trade date), or None where they are not built."""
+    try:
+        distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
+        closes = con.sql(
+            "select trade_date, any_value(close_cents_per_lb) as close "
+            "from marts.zl_targets group by trade_date order by trade_date"
+        ).df()
+    except duckdb.CatalogException:
+        return None
+    return distribution, closes.set_index("trade_date")["close"]
 
 
 def member_table(rows: pd.DataFrame) -> pd.DataFrame:
