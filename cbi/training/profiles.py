@@ -81,7 +81,9 @@ class Profile:
     # ensemble's P10/P50/P90 only, so the published P10/P50/P90 stay the ensemble's
     # conformal band. "none" is the default because it is what was published before the
     # distribution existed: a per-level calibration replaces it only once it wins on the
-    # selection period 2015-2019 (`cbi bench selection`), which has not been run on it yet.
+    # selection period 2015-2019 (`cbi bench selection`). Run there on 2026-12-02, its rule
+    # kept "none" (every variant within target at 1w/1m, none at 3m/6m; "none" the lowest
+    # seven-quantile pinball at every horizon).
     # The default was "tails" until the 2022-2024 fast walk-forward (which overlaps the
     # reported period) showed the failures below; "none" is the earlier behaviour, not a
     # variant that won there: "all" put the live 6m median at 34.5 c/lb against a 40.4
