@@ -23,7 +23,7 @@ import pandas as pd
 
 from cbi.record import REPORTED, gain_table, with_losses
 from cbi.risk.calibration import hit_rates, render_hit_rates, render_skill, skill_table
-from cbi.risk.rule import render_rule
+from cbi.risk.rule import read_walk_forward, render_rule
 from cbi.training.members.yardsticks import YARDSTICKS
 from common.db import connect_read_only
 from common.errors import UserError
@@ -109,14 +109,9 @@ def run(db: str | None = None, source_dir: str | None = None) -> int:
 def risk_inputs(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.Series] | None:
     """(zl_backtest_distribution, the close by trade date), or None where they are not built."""
     try:
-        distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
-        closes = con.sql(
-            "select trade_date, any_value(close_cents_per_lb) as close "
-            "from marts.zl_targets group by trade_date order by trade_date"
-        ).df()
+        return read_walk_forward(con)
     except duckdb.CatalogException:
         return None
-    return distribution, closes.set_index("trade_date")["close"]
 
 
 def member_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from cbi.risk.budget import brier_table, exceed_probability, render_brier
 from cbi.risk.calibration import hit_rates, render_hit_rates, render_skill, skill_table
 from cbi.risk.distribution import log_quantiles_by_days, quantiles_at, trading_days_until
 from cbi.risk.plan import BUDGET, budget_total, plan_risk, read_plan, render_plan
-from cbi.risk.rule import cover_now, render_rule
+from cbi.risk.rule import cover_now, read_walk_forward, render_rule
 from common.db import connect_read_only
 from common.errors import UserError
 from common.project import dbt_var, horizons
@@ -119,16 +119,11 @@ def render_plan_command(db_path: Path, plan_path: Path) -> str:
     con = connect_read_only(db_path, "plan")
     try:
         live = read_live(con, db_path, "plan")
-        distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
-        closes = con.sql(
-            "select trade_date, any_value(close_cents_per_lb) as close "
-            "from marts.zl_targets group by trade_date order by trade_date"
-        ).df()
+        distribution, history = read_walk_forward(con)
     finally:
         con.close()
     carry = float(dbt_var("purchase_carry_per_month"))
     risk = plan_risk(plan, live.by_days, live.as_of, live.close, carry)
-    history = closes.set_index("trade_date")["close"]
     rule, tolerance = render_rule(distribution, history, horizons(), carry)
     lines = [render_plan(risk, budget_total(plan)), "", rule]
     if tolerance is not None and budget_total(plan) is not None:

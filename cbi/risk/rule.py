@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -36,6 +37,17 @@ BLOCK_MONTHS = 6
 # Fewest 2015-2019 months with a forecast before the tolerance may be chosen on them.
 MIN_SELECTION_MONTHS = 36
 STATISTICS = ("above_budget", "p90_paid", "mean_paid")
+
+
+def read_walk_forward(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.Series]:
+    """What the rule's backtest reads: zl_backtest_distribution and the close by trade date.
+    A missing table raises duckdb.CatalogException for the caller to word."""
+    distribution = con.sql("select * from forecasts.zl_backtest_distribution").df()
+    closes = con.sql(
+        "select trade_date, any_value(close_cents_per_lb) as close "
+        "from marts.zl_targets group by trade_date order by trade_date"
+    ).df()
+    return distribution, closes.set_index("trade_date")["close"]
 
 
 def budgets(closes: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ from cbi.risk.budget import exceed_probability
 from cbi.risk.calibration import hit_rates, pit_bins
 from cbi.risk.distribution import log_quantiles_by_days, trading_days_until
 from cbi.risk.plan import DAYS_PER_MONTH
-from cbi.risk.rule import budgets, cover_now, render_rule
+from cbi.risk.rule import budgets, cover_now, read_walk_forward, render_rule
 from cbi.training.calendar import sessions
 from common.project import dbt_var, horizons
 
@@ -84,11 +84,7 @@ def read_risk(con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, close: float)
     """The risk picture at the live forecast's as-of date and close, on an open connection."""
     days_of = horizons()
     fan = con.sql("select * from forecasts.zl_price_distribution").df()
-    walk_forward = con.sql("select * from forecasts.zl_backtest_distribution").df()
-    closes = con.sql(
-        "select trade_date, any_value(close_cents_per_lb) as close "
-        "from marts.zl_targets group by trade_date order by trade_date"
-    ).df()
+    walk_forward, history = read_walk_forward(con)
     carry = float(dbt_var("purchase_carry_per_month"))
     by_days = log_quantiles_by_days(fan, close, days_of)
     chances = []
@@ -99,7 +95,6 @@ def read_risk(con: duckdb.DuckDBPyConnection, as_of: pd.Timestamp, close: float)
             chances.append(
                 Chance(horizon, threshold, exceed_probability(by_days, close, threshold, days))
             )
-    history = closes.set_index("trade_date")["close"]
     rule, tolerance = render_rule(walk_forward, history, days_of, carry)
     cover: tuple[CoverMonth, ...] = ()
     if tolerance is not None and by_days:
