@@ -176,6 +176,17 @@ def test_the_yardstick_floor_keeps_the_random_walks_share_of_the_weight() -> Non
     assert last.set_index("member")["weight"].to_dict() == pytest.approx(expected)
 
 
+def test_a_yardstick_floor_outside_0_to_1_is_refused() -> None:
+    with pytest.raises(ValueError, match="yardstick_floor must be within 0..1, got 1.5"):
+        combine(
+            constructed_members(5),
+            {"h": 250},
+            min_history=20,
+            horizon_days={"h": 5},
+            yardstick_floor=1.5,
+        )
+
+
 def test_an_unknown_member_weighting_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown member weighting 'best'"):
         combine(
