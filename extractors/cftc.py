@@ -330,7 +330,7 @@ def land(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> in
     ensure_tables(con)
     columns = [*KEY, "available_at", "market_name", "open_interest", *POSITION_COLUMNS]
     frame = frame[columns].assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, TABLE, frame, KEY)
+    return merge_rows(con, TABLE, frame)
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:

@@ -141,28 +141,27 @@ def _record(
 LOAD_COLUMNS = ("source", "loaded_at")
 
 
-def merge_rows(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    frame: pd.DataFrame | pa.Table,
-    key: tuple[str, ...],
-) -> int:
-    """Insert new keys and update changed rows; rows equal to what is stored are left alone.
+def merge_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
+    """Land `frame` into raw table `table` by its declared key; return the rows written.
 
-    Equality ignores the LOAD_COLUMNS, so re-importing a file, or an overlapping file with the
-    same values, changes nothing at all (not even `loaded_at`). A frame with a repeated key is
-    refused, and so is a frame with a row `check_rows` refuses (nothing lands). A `_line`
-    column (the line of the file each row came from) names the line in errors and is not
-    landed. `frame` is a DataFrame or an Arrow table (DuckDB reads either without a copy).
-    Returns the rows written.
+    Rows equal to what is stored are left alone; equality ignores the LOAD_COLUMNS, so
+    re-importing a file, or an overlapping file with the same values, changes nothing at all
+    (not even `loaded_at`). A table without vintages (`Table.vintaged`) inserts new keys and
+    updates changed rows. A table with vintages never updates: a row that says something
+    new lands beside the old ones (`_new_vintages`). A frame with a repeated key is refused,
+    and so is a frame with a row `check_rows` refuses (nothing lands). A `_line` column (the
+    line of the file each row came from) names the line in errors and is not landed. `frame`
+    is a DataFrame or an Arrow table (DuckDB reads either without a copy).
     """
     if len(frame) == 0:
         return 0
+    source, declared = declared_table(table)
+    key = declared.primary_key
     arrow = isinstance(frame, pa.Table)
     if isinstance(frame, pa.Table):
-        check_rows(*declared_table(table), frame.to_pandas())
+        check_rows(source, declared, frame.to_pandas())
     else:
-        check_rows(*declared_table(table), frame)
+        check_rows(source, declared, frame)
         frame = frame.drop(columns="_line", errors="ignore")
     columns = frame.column_names if arrow else list(frame.columns)
     keys: pd.DataFrame = (
@@ -179,10 +178,19 @@ def merge_rows(
             f"e.g. {first}"
         )
     compared = [c for c in columns if c not in key and c not in LOAD_COLUMNS]
+    if declared.vintaged:
+        if isinstance(frame, pa.Table):
+            frame = frame.to_pandas()
+        said = [c for c in compared if c not in declared.dating_columns]
+        frame = _new_vintages(con, declared, frame, said)
+        if frame.empty:
+            return 0
     column_list = ", ".join(f'"{c}"' for c in columns)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)
     differs = " or ".join(f'{table}."{c}" is distinct from excluded."{c}"' for c in compared)
-    conflict = f"do update set {updates} where {differs}" if compared else "do nothing"
+    conflict = "do nothing"
+    if compared and not declared.vintaged:
+        conflict = f"do update set {updates} where {differs}"
     con.register("_landing", frame)
     try:
         written = scalar(
@@ -196,6 +204,89 @@ def merge_rows(
     finally:
         con.unregister("_landing")
     return int(written)
+
+
+def _new_vintages(
+    con: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame, compared: list[str]
+) -> pd.DataFrame:
+    """The rows of `frame` that say something new about their natural key, each dated.
+
+    A row whose natural key and publication instant are stored with other values is a
+    correction the file does not date: it becomes a new vintage public at its `loaded_at`,
+    and the stored one keeps its own instant, so a backtest before the load still sees the
+    value it saw then. A row whose values equal the vintage just before it (stored or in
+    `frame`) is dropped, so re-imports and overlapping pulls change nothing.
+    """
+    published = table.published_column
+    assert published is not None
+    natural = list(table.key)
+    keys = ", ".join(f'"{c}"' for c in natural)
+    values = "struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in compared) + ")"
+    same_key = " and ".join(f'stored."{c}" = incoming."{c}"' for c in natural)
+    incoming = frame[[*natural, published, *compared, "loaded_at"]].assign(_row=range(len(frame)))
+    con.register("_vintages_incoming", incoming)
+    try:
+        kept = con.execute(
+            f"""
+            with
+
+            incoming as (
+                select {keys}, "{published}" as _at, {values} as _values, loaded_at, _row
+                from _vintages_incoming
+            ),
+
+            stored as (
+                select {keys}, "{published}" as _at, {values} as _values
+                from {table.qualified}
+                semi join incoming using ({keys})
+            ),
+
+            dated as (
+                select
+                    incoming.* exclude (_at, loaded_at),
+                    case
+                        when stored._at is not null then incoming.loaded_at else incoming._at
+                    end as _at
+                from incoming
+                left join stored
+                    on {same_key}
+                    and stored._at = incoming._at
+                    and stored._values is distinct from incoming._values
+            ),
+
+            chained as (
+                select
+                    *,
+                    lag(_at) over vintages as previous_at,
+                    lag(_values) over vintages as previous_values
+                from (
+                    select * from dated
+                    union all by name
+                    select *, null as _row from stored
+                    where not exists (
+                        select 1 from dated as incoming
+                        where {same_key} and stored._at = incoming._at
+                    )
+                )
+                window vintages as (partition by {keys} order by _at, _row nulls first)
+            )
+
+            select _row, _at
+            from chained
+            where _row is not null
+                and (previous_at is null or previous_values is distinct from _values)
+            qualify row_number() over (partition by {keys}, _at order by _row desc) = 1
+            order by _row
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_vintages_incoming")
+    rows = [row for row, _ in kept]
+    result = frame.iloc[rows].copy()
+    result[published] = pd.Series([at for _, at in kept], index=result.index).astype(
+        frame[published].dtype
+    )
+    return result.reset_index(drop=True)
 
 
 # The numeric column types, and the largest magnitude each integer type holds.

@@ -21,12 +21,15 @@ mypy checks each module's functions against them.
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import duckdb
+
+log = logging.getLogger(__name__)
 
 RAW_SCHEMA = "raw"
 
@@ -59,7 +62,12 @@ LOAD_COLUMNS = (
 
 @dataclass(frozen=True)
 class Table:
-    """One raw table: raw.<name>, its data columns (LOAD_COLUMNS follow) and natural key."""
+    """One raw table: raw.<name>, its data columns (LOAD_COLUMNS follow) and natural key.
+
+    A table with a publication instant (`published_column`) keeps every vintage: its primary
+    key is the natural key and that instant, and the landing (extractors.core.merge_rows)
+    adds a changed value as a new row instead of overwriting the old one.
+    """
 
     name: str
     description: str
@@ -71,11 +79,14 @@ class Table:
     # whose period is after the moment it is loaded or after its own publication instant.
     period_column: str | None = None
     published_column: str | None = None
+    # Columns that date a vintage rather than say what it is (FRED's vintage_date, a release
+    # date): a row differing only in them is no new vintage.
+    dating_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.all_columns]
         dated = [c for c in (self.period_column, self.published_column) if c is not None]
-        unknown = [k for k in (*self.key, *dated) if k not in names]
+        unknown = [k for k in (*self.key, *dated, *self.dating_columns) if k not in names]
         if unknown or len(set(names)) != len(names):
             raise ValueError(
                 f"table {self.name}: key or dated column {unknown} unknown or a column repeated"
@@ -90,14 +101,66 @@ class Table:
         return (*self.columns, *LOAD_COLUMNS)
 
     @property
-    def ddl(self) -> str:
-        body = [c.ddl for c in self.all_columns] + [f"primary key ({', '.join(self.key)})"]
-        return f"create table if not exists {self.qualified} (\n    " + ",\n    ".join(body) + "\n)"
+    def vintaged(self) -> bool:
+        """True when every vintage of a natural key is kept (see the class docstring)."""
+        return self.published_column is not None
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The natural key, and the publication instant when the table keeps vintages."""
+        if self.published_column is None or self.published_column in self.key:
+            return self.key
+        return (*self.key, self.published_column)
+
+    def ddl(self, name: str = "") -> str:
+        body = [c.ddl for c in self.all_columns] + [f"primary key ({', '.join(self.primary_key)})"]
+        table = name or self.qualified
+        return f"create table if not exists {table} (\n    " + ",\n    ".join(body) + "\n)"
 
     def create(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Create the table (and the raw schema) if it does not exist yet."""
+        """Create the table (and the raw schema) if it does not exist yet; a table created
+        with another primary key (before it kept vintages) is rebuilt with its rows."""
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
-        con.execute(self.ddl)
+        stored = con.execute(
+            """
+            select constraint_column_names from duckdb_constraints()
+            where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'
+                and database_name = current_database()
+            """,
+            [RAW_SCHEMA, self.name],
+        ).fetchall()
+        if not stored or tuple(stored[0][0]) == self.primary_key:
+            con.execute(self.ddl())
+            return
+        _rebuild(con, self)
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Give `table` its declared primary key, keeping its rows, in one transaction."""
+    staging = f"{RAW_SCHEMA}.{table.name}__rekeyed"
+    columns = ", ".join(c.name for c in table.all_columns)
+    try:
+        con.execute("begin transaction")
+        own = True
+    except duckdb.TransactionException:  # inside the caller's load: it commits or rolls back
+        own = False
+    try:
+        con.execute(f"drop table if exists {staging}")
+        con.execute(table.ddl(staging))
+        con.execute(f"insert into {staging} ({columns}) select {columns} from {table.qualified}")
+        con.execute(f"drop table {table.qualified}")
+        con.execute(f"alter table {staging} rename to {table.name}")
+    except BaseException:
+        if own:
+            con.execute("rollback")
+        raise
+    if own:
+        con.execute("commit")
+    log.info(
+        "%s: primary key is now (%s): every vintage is kept",
+        table.qualified,
+        ", ".join(table.primary_key),
+    )
 
 
 # raw.<table> -> (the source that declares it, its declaration); filled by each Source.

@@ -162,8 +162,8 @@ GENERATION = Table(
     period_column="vintage_month",
     published_column="available_at",
 )
-PRICES_TABLE, PRICES_KEY = PRICES.qualified, PRICES.key
-GENERATION_TABLE, GENERATION_KEY = GENERATION.qualified, GENERATION.key
+PRICES_TABLE = PRICES.qualified
+GENERATION_TABLE = GENERATION.qualified
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -280,12 +280,12 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
         )
     ensure_tables(con)
     if kind == "generation":
-        rows, table, key = parse_generation(text, where, name), GENERATION_TABLE, GENERATION_KEY
+        rows, table = parse_generation(text, where, name), GENERATION_TABLE
     else:
-        rows, table, key = parse_prices(text, where), PRICES_TABLE, PRICES_KEY
+        rows, table = parse_prices(text, where), PRICES_TABLE
     rows["source"] = name
     rows["loaded_at"] = pd.Timestamp.now(tz="UTC")
-    return merge_rows(con, table, rows, key)
+    return merge_rows(con, table, rows)
 
 
 def _target(name: str) -> str:

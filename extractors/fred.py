@@ -118,9 +118,10 @@ ECONOMIC = Table(
         ),
         Column("available_at", "timestamptz", "{{ doc('fred_available_at') }}", nullable=False),
     ),
-    key=("series_id", "observation_date", "available_at"),
+    key=("series_id", "observation_date"),
     period_column="observation_date",
     published_column="available_at",
+    dating_columns=("vintage_date",),
 )
 TABLE = ECONOMIC.qualified
 KEY = ECONOMIC.key
@@ -243,85 +244,7 @@ def land(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> in
     ensure_tables(con)
     frame = with_available_at(frame).assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
     frame["value"] = frame["value"].astype("float64")
-    frame = _corrections_dated_by_their_load(con, frame)
-    return merge_rows(con, TABLE, _new_information(con, frame), KEY)
-
-
-def _corrections_dated_by_their_load(
-    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame
-) -> pd.DataFrame:
-    """A row whose key (series, observation date, available_at) is stored with another value
-    is a correction the file does not date (a CSV has no vintage): it becomes a new vintage,
-    public at its load time, and the stored one keeps its own available_at, so a backtest
-    before the load still sees the value it saw then."""
-    con.register("_fred_incoming", frame[list(KEY) + ["value"]].assign(_row=range(len(frame))))
-    try:
-        changed = con.execute(
-            f"""
-            select incoming._row
-            from _fred_incoming as incoming
-            inner join {TABLE} as stored
-                on
-                    incoming.series_id = stored.series_id
-                    and incoming.observation_date = stored.observation_date
-                    and incoming.available_at = stored.available_at
-            where incoming.value is distinct from stored.value
-            """
-        ).fetchall()
-    finally:
-        con.unregister("_fred_incoming")
-    frame = frame.copy()
-    rows = frame.index[[row for (row,) in changed]]
-    frame.loc[rows, "available_at"] = frame.loc[rows, "loaded_at"]
-    return frame
-
-
-def _new_information(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows whose value equals the vintage just before them (stored or in `frame`)."""
-    con.register("_fred_incoming", frame[list(KEY) + ["value"]].assign(_row=range(len(frame))))
-    try:
-        keep = con.execute(
-            f"""
-            with
-
-            incoming as (
-                select series_id, observation_date, available_at, value, _row
-                from _fred_incoming
-            ),
-
-            stored as (
-                select series_id, observation_date, available_at, value, null as _row
-                from {TABLE}
-                where series_id in (select incoming.series_id from incoming)
-                    and not exists (
-                        select 1 from incoming
-                        where incoming.series_id = {TABLE}.series_id
-                            and incoming.observation_date = {TABLE}.observation_date
-                            and incoming.available_at = {TABLE}.available_at
-                    )
-            ),
-
-            ordered as (
-                select
-                    *,
-                    lag(value) over vintages as previous_value,
-                    lag(available_at) over vintages as previous_available_at
-                from (select * from incoming union all select * from stored)
-                window vintages as (
-                    partition by series_id, observation_date order by available_at
-                )
-            )
-
-            select _row
-            from ordered
-            where _row is not null
-                and (previous_available_at is null or previous_value is distinct from value)
-            order by _row
-            """
-        ).fetchall()
-    finally:
-        con.unregister("_fred_incoming")
-    return frame.iloc[[row for (row,) in keep]].reset_index(drop=True)
+    return merge_rows(con, TABLE, frame)
 
 
 def parse_file(path: Path) -> pd.DataFrame:

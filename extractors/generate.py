@@ -9,7 +9,9 @@
   bucket_sources' source column is tested against it);
 - seeds/bucket_sources.csv: the coverage map, each source's declared buckets;
 - models/intermediate/int_source_feeds_listed.sql: the union of every source's coverage feeds
-  model.
+  model;
+- macros/generated/natural_key.sql: the natural key of each raw table that keeps vintages (for
+  macro vintage_states).
 
 pytests/extractors/test_generated.py regenerates them in memory and fails on any difference.
 """
@@ -125,6 +127,28 @@ def feeds_listed_sql(sources: tuple[Source, ...]) -> str:
     return f"{head}\n{{{{ config(materialized='view') }}}}\n\n{union}\n"
 
 
+def natural_key_sql(sources: tuple[Source, ...]) -> str:
+    keys = {
+        f"{source.name}.{table.name}": list(table.key)
+        for source in sources
+        for table in source.tables
+        if table.vintaged
+    }
+    entries = ",\n".join(f"        {name!r}: {key!r}" for name, key in keys.items())
+    return (
+        f"{{#- {HEADER}\n    The natural key of each raw table that keeps vintages "
+        "(extractors.declaration.Table.vintaged). -#}\n"
+        "{% macro natural_key(source_name, table_name) -%}\n"
+        f"    {{%- set keys = {{\n{entries}\n    }} -%}}\n"
+        "    {%- set name = source_name ~ '.' ~ table_name -%}\n"
+        "    {%- if name not in keys -%}\n"
+        "        {{ exceptions.raise_compiler_error('natural_key: ' ~ name ~ ' keeps no vintages') }}\n"
+        "    {%- endif -%}\n"
+        "    {{ return(keys[name]) }}\n"
+        "{%- endmacro %}\n"
+    )
+
+
 def generated_files(sources: tuple[Source, ...] | None = None) -> dict[Path, str]:
     """Path (relative to the project) -> the text the declarations give it."""
     sources = declarations() if sources is None else sources
@@ -135,6 +159,7 @@ def generated_files(sources: tuple[Source, ...] | None = None) -> dict[Path, str
     files[Path("seeds/source_windows.csv")] = source_windows_csv(sources)
     files[Path("seeds/bucket_sources.csv")] = bucket_sources_csv(sources)
     files[Path("models/intermediate/int_source_feeds_listed.sql")] = feeds_listed_sql(sources)
+    files[Path("macros/generated/natural_key.sql")] = natural_key_sql(sources)
     return files
 
 

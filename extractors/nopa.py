@@ -97,6 +97,7 @@ CRUSH = Table(
     key=("report_month",),
     period_column="report_month",
     published_column="available_at",
+    dating_columns=("release_date",),
 )
 TABLE = CRUSH.qualified
 KEY = CRUSH.key
@@ -155,7 +156,7 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
     """Parse one file's text and land it; return the rows written."""
     ensure_tables(con)
     rows = parse_csv(text, where).assign(source=name, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, TABLE, rows, KEY)
+    return merge_rows(con, TABLE, rows)
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:

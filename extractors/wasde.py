@@ -159,6 +159,7 @@ ESTIMATES = Table(
     ),
     period_column="report_month",
     published_column="available_at",
+    dating_columns=("release_date",),
 )
 TABLE, KEY = ESTIMATES.qualified, ESTIMATES.key
 
@@ -280,7 +281,7 @@ def land_text(con: duckdb.DuckDBPyConnection, text: str, where: str, name: str) 
     tabular.require_line_end(text, SOURCE, where)  # a cut text report too, not only a CSV
     ensure_tables(con)
     rows = PARSERS[kind](text, where).assign(source=name, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, TABLE, rows, KEY)
+    return merge_rows(con, TABLE, rows)
 
 
 def parse_workbook(path: Path) -> pd.DataFrame:
@@ -303,7 +304,7 @@ def land_file(con: duckdb.DuckDBPyConnection, file: Path) -> int:
         text = tabular.decode_text(file.read_bytes(), SOURCE, str(file), "CSV or text")
         return land_text(con, text, file.name, file.name)
     rows = parser(file).assign(source=file.name, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, TABLE, rows, KEY)
+    return merge_rows(con, TABLE, rows)
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:

@@ -26,7 +26,6 @@ from extractors.core import merge_rows, recorded_load
 from extractors.databento.tables import (
     _PRICE_COLUMNS,
     FUTURES_TABLES,
-    KEY,
     MANIFEST,
     OPTIONS_TABLE,
     SOURCE,
@@ -226,9 +225,9 @@ def land_store(
         frame = bars.to_pandas()
         contracts = _join_definitions(frame, definitions, source)
         table = parent_table(sorted(set(frame["symbol"])))
-        return merge_rows(con, table, contracts.assign(loaded_at=loaded_at), KEY)
+        return merge_rows(con, table, contracts.assign(loaded_at=loaded_at))
     stamps = pa.array([loaded_at], pa.timestamp("ns", "UTC")).take(np.zeros(len(bars), np.int32))
-    return merge_rows(con, FUTURES_TABLES[schema], bars.append_column("loaded_at", stamps), KEY)
+    return merge_rows(con, FUTURES_TABLES[schema], bars.append_column("loaded_at", stamps))
 
 
 def bars_table(store: databento.DBNStore, source: str) -> pa.Table:

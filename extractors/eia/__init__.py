@@ -41,7 +41,7 @@ from extractors import tabular
 from extractors.core import merge_rows, update_window
 from extractors.declaration import Coverage, Freshness, Source
 from extractors.eia.parse import RETAIL_SERIES, parse_api, parse_workbook
-from extractors.eia.table import COMMAND, KEY, SOURCE, TABLE, WEEKLY_PRICES
+from extractors.eia.table import COMMAND, SOURCE, TABLE, WEEKLY_PRICES
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def land(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, source: str) -> int
     """Merge raw rows into raw.eia_weekly_prices; return the rows written."""
     ensure_tables(con)
     rows = rows.assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, TABLE, rows, KEY)
+    return merge_rows(con, TABLE, rows)
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path) -> int:

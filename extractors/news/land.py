@@ -14,7 +14,7 @@ import pandas as pd
 from common.errors import ExtractorError
 from extractors.core import merge_rows
 from extractors.news.parse import Parsed, _frame, parse_feed, parse_page
-from extractors.news.site import COLUMNS, KEY, Site, articles_table
+from extractors.news.site import COLUMNS, Site, articles_table
 from extractors.tabular import Load, files_to_import, land_each, raise_failures
 
 FEED_SUFFIXES = (".xml", ".rss")
@@ -75,7 +75,7 @@ def land(con: duckdb.DuckDBPyConnection, site: Site, parsed: Parsed, where: str)
     rows = merged_rows(con, site, parsed.rows)
     rows["source"] = where
     rows["loaded_at"] = pd.Timestamp.now(tz="UTC")
-    return merge_rows(con, site.table, rows, KEY)
+    return merge_rows(con, site.table, rows)
 
 
 @dataclass

@@ -141,7 +141,7 @@ REFERENCE = Table(
     freshness_checked=False,
 )
 TABLE, KEY = EXPORTS.qualified, EXPORTS.key
-REFERENCE_TABLE, REFERENCE_KEY = REFERENCE.qualified, REFERENCE.key
+REFERENCE_TABLE = REFERENCE.qualified
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -152,9 +152,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def land(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, table: str, source: str) -> int:
     """Merge parsed rows into `table` (exports or reference); return the rows written."""
     ensure_tables(con)
-    key = KEY if table == TABLE else REFERENCE_KEY
     rows = rows.assign(source=source, loaded_at=pd.Timestamp.now(tz="UTC"))
-    return merge_rows(con, table, rows, key)
+    return merge_rows(con, table, rows)
 
 
 def _file_kind(name: str) -> tuple[str, str, tuple[int, int] | None]:

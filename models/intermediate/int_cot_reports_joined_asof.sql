@@ -20,7 +20,11 @@ reports as (
 
 latest_public_report as (
 
-    {{ latest_public_period('reports', 'as_of_date', max_report_age_days, 'market_code') }}
+    {{
+        latest_public_period(
+            'reports', 'as_of_date', max_report_age_days, 'market_code', vintaged=true
+        )
+    }}
 
 ),
 
@@ -55,6 +59,7 @@ final as (
         on
             latest_public_report.market_code = reports.market_code
             and latest_public_report.as_of_date = reports.as_of_date
+            and latest_public_report.known_from = reports.known_from
 
 )
 

@@ -20,6 +20,8 @@ netted as (
         market_code,
         as_of_date,
         available_at,
+        known_from,
+        known_until,
         open_interest_contracts,
         managed_money_long_contracts - managed_money_short_contracts
             as managed_money_net_contracts,
@@ -41,7 +43,7 @@ with_previous as (
         lag(available_at) over by_report as previous_available_at,
         lag(managed_money_net_contracts) over by_report as previous_managed_money_net_contracts
     from netted
-    window by_report as (partition by market_code order by as_of_date)
+    window by_report as (partition by market_code, known_from order by as_of_date)
 
 ),
 
@@ -51,6 +53,7 @@ percentiles as (
     select
         report.market_code,
         report.as_of_date,
+        report.known_from,
         count(history.managed_money_net_pct_oi) as reports_in_window,
         count(history.managed_money_net_pct_oi) filter (
             where history.managed_money_net_pct_oi <= report.managed_money_net_pct_oi
@@ -60,9 +63,10 @@ percentiles as (
     inner join netted as history
         on
             report.market_code = history.market_code
+            and report.known_from = history.known_from
             and report.as_of_date - interval 3 year < history.as_of_date
             and report.as_of_date >= history.as_of_date
-    group by report.market_code, report.as_of_date
+    group by report.market_code, report.as_of_date, report.known_from
 
 ),
 
@@ -103,13 +107,18 @@ final as (
                 when with_previous.previous_as_of_date >= with_previous.as_of_date - interval 10 day
                     then with_previous.previous_available_at
             end
-        ) as available_at
+        ) as available_at,
+
+        -- knowledge state (macro vintage_states)
+        with_previous.known_from,
+        with_previous.known_until
 
     from with_previous
     inner join percentiles
         on
             with_previous.market_code = percentiles.market_code
             and with_previous.as_of_date = percentiles.as_of_date
+            and with_previous.known_from = percentiles.known_from
 
 )
 

@@ -11,7 +11,9 @@ diesel as (
     select
         week_date,
         price_usd_per_gal,
-        available_at
+        available_at,
+        known_from,
+        known_until
     from {{ ref('stg_eia__weekly_prices') }}
     where series_id = '{{ diesel_series }}'
 
@@ -21,14 +23,14 @@ with_changes as (
 
     select
         *,
-        {{ weekly_change('price_usd_per_gal', 'week_date', 4) }} as price_change_4w_usd_per_gal
+        {{ weekly_change('price_usd_per_gal', 'week_date', 4, 'known_from') }} as price_change_4w_usd_per_gal
     from diesel
 
 ),
 
 latest_public_week as (
 
-    {{ latest_public_period('with_changes', 'week_date', max_age_days) }}
+    {{ latest_public_period('with_changes', 'week_date', max_age_days, vintaged=true) }}
 
 ),
 
@@ -52,7 +54,9 @@ final as (
 
     from latest_public_week
     left join with_changes
-        on latest_public_week.week_date = with_changes.week_date
+        on
+            latest_public_week.week_date = with_changes.week_date
+            and latest_public_week.known_from = with_changes.known_from
 
 )
 

@@ -69,12 +69,15 @@ exports as (
         weekly_exports_mt,
         current_my_net_sales_mt + coalesce(next_my_net_sales_mt, 0) as net_sales_mt,
         outstanding_sales_mt + coalesce(next_my_outstanding_sales_mt, 0) as outstanding_sales_mt,
-        available_at
+        available_at,
+        known_from,
+        known_until
     from {{ ref('stg_usda_export_sales__weekly_exports') }}
     where commodity in ('{{ commodities.values() | join("', '") }}')
     qualify
         row_number() over (
-            partition by commodity, country_code, week_ending_date order by market_year desc
+            partition by commodity, country_code, week_ending_date, known_from
+            order by market_year desc
         ) = 1
 
 ),
@@ -84,9 +87,11 @@ weeks as (
     select
         week_ending_date,
         {{ weekly_columns | join(',\n        ') }},
-        max(available_at) as available_at
+        max(available_at) as available_at,
+        known_from,
+        known_until
     from exports
-    group by week_ending_date
+    group by week_ending_date, known_from, known_until
 
 ),
 
@@ -97,8 +102,11 @@ four_weeks as (
         {{ four_week_columns | join(',\n        ') }}
     from weeks
     window
-        by_week as (order by week_ending_date),
-        last_four_weeks as (order by week_ending_date rows between 3 preceding and current row)
+        by_week as (partition by known_from order by week_ending_date),
+        last_four_weeks as (
+            partition by known_from
+            order by week_ending_date rows between 3 preceding and current row
+        )
 
 ),
 
@@ -109,16 +117,20 @@ features as (
         {%- for expression, name in feature_columns %}
             {{ expression }} as {{ name }},
         {%- endfor %}
-        this_week.available_at
+        this_week.available_at,
+        this_week.known_from,
+        this_week.known_until
     from four_weeks as this_week
     left join four_weeks as year_ago
-        on this_week.week_ending_date - interval 364 day = year_ago.week_ending_date
+        on
+            this_week.week_ending_date - interval 364 day = year_ago.week_ending_date
+            and this_week.known_from = year_ago.known_from
 
 ),
 
 latest_public_week as (
 
-    {{ latest_public_period('features', 'week_ending_date', max_age_days) }}
+    {{ latest_public_period('features', 'week_ending_date', max_age_days, vintaged=true) }}
 
 ),
 
@@ -143,7 +155,9 @@ final as (
 
     from latest_public_week
     left join features
-        on latest_public_week.week_ending_date = features.week_ending_date
+        on
+            latest_public_week.week_ending_date = features.week_ending_date
+            and latest_public_week.known_from = features.known_from
 
 )
 

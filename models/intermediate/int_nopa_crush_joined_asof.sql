@@ -25,16 +25,20 @@ with_year_ago as (
         100 * (
             this_month.soybean_oil_stocks_million_lb / year_ago.soybean_oil_stocks_million_lb - 1
         ) as oil_stocks_yoy_pct,
-        greatest(this_month.available_at, year_ago.available_at) as available_at
+        greatest(this_month.available_at, year_ago.available_at) as available_at,
+        this_month.known_from,
+        this_month.known_until
     from months as this_month
     left join months as year_ago
-        on year_ago.report_month = this_month.report_month - interval 12 month
+        on
+            year_ago.report_month = this_month.report_month - interval 12 month
+            and year_ago.known_from = this_month.known_from
 
 ),
 
 latest_public_month as (
 
-    {{ latest_public_period('with_year_ago', 'report_month', max_age_days) }}
+    {{ latest_public_period('with_year_ago', 'report_month', max_age_days, vintaged=true) }}
 
 ),
 
@@ -62,7 +66,9 @@ final as (
 
     from latest_public_month
     left join with_year_ago
-        on latest_public_month.report_month = with_year_ago.report_month
+        on
+            latest_public_month.report_month = with_year_ago.report_month
+            and latest_public_month.known_from = with_year_ago.known_from
 
 )
 

@@ -23,13 +23,16 @@ year_to_date as (
         current_vintage.d_code,
         current_vintage.total_rins as ytd_rins,
         prior_vintage.total_rins as prior_year_ytd_rins,
-        current_vintage.available_at
+        current_vintage.available_at,
+        current_vintage.known_from,
+        current_vintage.known_until
     from generation as current_vintage
     left join generation as prior_vintage
         on
             current_vintage.d_code = prior_vintage.d_code
             and prior_vintage.vintage_month = current_vintage.vintage_month - interval 12 month
             and prior_vintage.rin_year = current_vintage.rin_year - 1
+            and prior_vintage.known_from = current_vintage.known_from
     where current_vintage.rin_year = year(current_vintage.vintage_month)
 
 ),
@@ -42,15 +45,17 @@ vintages as (
         any_value(prior_year_ytd_rins) filter (where d_code = 'D4') as d4_prior_year_ytd_rins,
         any_value(ytd_rins) filter (where d_code = 'D6') as d6_ytd_rins,
         any_value(prior_year_ytd_rins) filter (where d_code = 'D6') as d6_prior_year_ytd_rins,
-        max(available_at) as available_at
+        max(available_at) as available_at,
+        known_from,
+        known_until
     from year_to_date
-    group by vintage_month
+    group by vintage_month, known_from, known_until
 
 ),
 
 latest_public_vintage as (
 
-    {{ latest_public_period('vintages', 'vintage_month', max_age_days) }}
+    {{ latest_public_period('vintages', 'vintage_month', max_age_days, vintaged=true) }}
 
 ),
 
@@ -76,7 +81,9 @@ final as (
 
     from latest_public_vintage
     left join vintages
-        on latest_public_vintage.vintage_month = vintages.vintage_month
+        on
+            latest_public_vintage.vintage_month = vintages.vintage_month
+            and latest_public_vintage.known_from = vintages.known_from
 
 )
 

@@ -19,10 +19,12 @@ weeks as (
         week_start_date,
         any_value(price_usd_per_rin) filter (where d_code = 'D4') as d4_price_usd_per_rin,
         any_value(price_usd_per_rin) filter (where d_code = 'D6') as d6_price_usd_per_rin,
-        max(available_at) as available_at
+        max(available_at) as available_at,
+        known_from,
+        known_until
     from prices
     where d_code in ('D4', 'D6')
-    group by week_start_date
+    group by week_start_date, known_from, known_until
 
 ),
 
@@ -30,9 +32,9 @@ with_changes as (
 
     select
         *,
-        {{ weekly_change('d4_price_usd_per_rin', 'week_start_date', 4) }}
+        {{ weekly_change('d4_price_usd_per_rin', 'week_start_date', 4, 'known_from') }}
             as d4_price_change_4w_usd_per_rin,
-        {{ weekly_change('d6_price_usd_per_rin', 'week_start_date', 4) }}
+        {{ weekly_change('d6_price_usd_per_rin', 'week_start_date', 4, 'known_from') }}
             as d6_price_change_4w_usd_per_rin
     from weeks
 
@@ -40,7 +42,7 @@ with_changes as (
 
 latest_public_week as (
 
-    {{ latest_public_period('with_changes', 'week_start_date', max_age_days) }}
+    {{ latest_public_period('with_changes', 'week_start_date', max_age_days, vintaged=true) }}
 
 ),
 
@@ -66,7 +68,9 @@ final as (
 
     from latest_public_week
     left join with_changes
-        on latest_public_week.week_start_date = with_changes.week_start_date
+        on
+            latest_public_week.week_start_date = with_changes.week_start_date
+            and latest_public_week.known_from = with_changes.known_from
 
 )
 

@@ -72,7 +72,7 @@
     {%- do joins.append(
         'left join revised as ' ~ prefix ~ ' on newest_market_year.report_month = ' ~ prefix
         ~ '.report_month and newest_market_year.' ~ prefix ~ '_market_year_start = ' ~ prefix
-        ~ '.market_year_start'
+        ~ '.market_year_start and newest_market_year.known_from = ' ~ prefix ~ '.known_from'
     ) -%}
 {%- endfor %}
 
@@ -90,12 +90,15 @@ estimates as (
         previous_quantity_million_mt,
         quantity_million_lb,
         previous_quantity_million_lb,
-        available_at
+        available_at,
+        known_from,
+        known_until
     from {{ ref('stg_usda_wasde__estimates') }}
     where attribute_key is not null and ({{ series_filters | join(' or ') }})
     qualify
         row_number() over (
-            partition by report_month, region, commodity_key, attribute_key, market_year_start
+            partition by
+                report_month, region, commodity_key, attribute_key, market_year_start, known_from
             order by
                 case
                     when dataset in ('oce', 'text', 'xls') and table_name like 'U.S.%' then 1
@@ -113,9 +116,11 @@ by_market_year as (
         report_month,
         market_year_start,
         {{ pivot_columns | join(',\n        ') }},
-        max(available_at) as available_at
+        max(available_at) as available_at,
+        known_from,
+        known_until
     from estimates
-    group by report_month, market_year_start
+    group by report_month, market_year_start, known_from, known_until
 
 ),
 
@@ -125,7 +130,9 @@ measures as (
         report_month,
         market_year_start,
         {{ measure_columns | join(',\n        ') }},
-        available_at
+        available_at,
+        known_from,
+        known_until
     from by_market_year
 
 ),
@@ -140,6 +147,7 @@ revised as (
         on
             this_report.report_month - interval 1 month = prior_report.report_month
             and this_report.market_year_start = prior_report.market_year_start
+            and this_report.known_from = prior_report.known_from
 
 ),
 
@@ -148,9 +156,11 @@ newest_market_year as (
     select
         report_month,
         {{ newest_columns | join(',\n        ') }},
-        max(available_at) as available_at
+        max(available_at) as available_at,
+        known_from,
+        known_until
     from measures
-    group by report_month
+    group by report_month, known_from, known_until
 
 ),
 
@@ -159,7 +169,9 @@ reports as (
     select
         newest_market_year.report_month,
         {{ report_columns | join(',\n        ') }},
-        newest_market_year.available_at
+        newest_market_year.available_at,
+        newest_market_year.known_from,
+        newest_market_year.known_until
     from newest_market_year
     {{ joins | join('\n    ') }}
 
@@ -167,7 +179,7 @@ reports as (
 
 latest_public_report as (
 
-    {{ latest_public_period('reports', 'report_month', max_age_days) }}
+    {{ latest_public_period('reports', 'report_month', max_age_days, vintaged=true) }}
 
 ),
 
@@ -215,7 +227,9 @@ final as (
 
     from latest_public_report
     left join reports
-        on latest_public_report.report_month = reports.report_month
+        on
+            latest_public_report.report_month = reports.report_month
+            and latest_public_report.known_from = reports.known_from
 
 )
 

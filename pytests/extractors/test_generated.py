@@ -75,7 +75,7 @@ def test_the_declared_tables_are_what_a_load_creates() -> None:
                 "where table_name = ? and constraint_type = 'PRIMARY KEY'",
                 [table.name],
             ).fetchone()
-            assert tuple(key[0]) == table.key
+            assert tuple(key[0]) == table.primary_key
 
 
 def test_every_source_has_one_command_and_unique_tables() -> None:

@@ -129,7 +129,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "loaded_at": pd.Timestamp.now(tz="UTC"),
         }
     )
-    merge_rows(con, CONSTRUCTED_TABLE.qualified, rows, CONSTRUCTED_TABLE.key)
+    merge_rows(con, CONSTRUCTED_TABLE.qualified, rows)
     con.close()
     env = {
         **os.environ,

@@ -239,12 +239,17 @@ def test_nothing_constructed_goes_to_the_snapshot(tmp_path: Path) -> None:
     assert not (tmp_path / "snapshot").exists()
 
 
-def test_a_restated_week_updates_in_place(con: duckdb.DuckDBPyConnection, answers: Path) -> None:
+def test_a_restated_week_is_a_new_vintage_beside_the_first(
+    con: duckdb.DuckDBPyConnection, answers: Path
+) -> None:
     esr.import_path(con, answers)
-    restated = [record(801, 5700, WEEK, weeklyExports=1)]
-    esr.import_path(con, _bad(answers, restated))
-    assert con.execute(
-        f"select weekly_exports from {esr.TABLE} where country_code = 5700 and "
-        "week_ending_date = ?",
+    restated = _bad(answers, [record(801, 5700, WEEK, weeklyExports=1)])
+    assert esr.import_path(con, restated) == 1
+    vintages = con.execute(
+        f"select weekly_exports, available_at = loaded_at from {esr.TABLE} "
+        "where country_code = 5700 and week_ending_date = ? order by available_at",
         [WEEK],
-    ).fetchone() == (1.0,)
+    ).fetchall()
+    # the first figure keeps its Thursday release; the restatement is public from its load
+    assert vintages == [(34000.0, False), (1.0, True)]
+    assert esr.import_path(con, restated) == 0

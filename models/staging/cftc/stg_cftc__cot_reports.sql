@@ -12,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('cftc', 'cftc_cot') }}
+    {{ vintage_states('cftc', 'cftc_cot') }}
 
 ),
 
@@ -37,7 +37,11 @@ renamed as (
 
         -- metadata
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from source
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('eia', 'eia_weekly_prices') }}
+    {{ vintage_states('eia', 'eia_weekly_prices') }}
 
 ),
 
@@ -22,7 +22,11 @@ renamed as (
         -- timestamps and metadata
         available_at,
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from source
 

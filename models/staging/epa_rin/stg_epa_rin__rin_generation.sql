@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('epa_rin', 'epa_rin_generation') }}
+    {{ vintage_states('epa_rin', 'epa_rin_generation') }}
 
 ),
 
@@ -24,7 +24,11 @@ renamed as (
         -- timestamps and metadata
         available_at,
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from source
 

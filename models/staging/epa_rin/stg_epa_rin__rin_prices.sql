@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('epa_rin', 'epa_rin_prices') }}
+    {{ vintage_states('epa_rin', 'epa_rin_prices') }}
 
 ),
 
@@ -15,9 +15,10 @@ vintages as (
         coalesce(
             max(rin_year) filter (where rin_year = year(week_start_date)),
             max(rin_year) filter (where rin_year = year(week_start_date) - 1)
-        ) as rin_year
+        ) as rin_year,
+        known_from
     from source
-    group by week_start_date, d_code
+    group by week_start_date, d_code, known_from
 
 ),
 
@@ -39,7 +40,11 @@ aggregated as (
 
         -- timestamps
         max(source.available_at) as available_at,
-        max(source.loaded_at) as loaded_at
+        max(source.loaded_at) as loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        source.known_from,
+        source.known_until
 
     from source
     inner join vintages
@@ -47,7 +52,13 @@ aggregated as (
             source.week_start_date = vintages.week_start_date
             and source.d_code = vintages.d_code
             and source.rin_year = vintages.rin_year
-    group by source.week_start_date, source.d_code, source.rin_year
+            and source.known_from = vintages.known_from
+    group by
+        source.week_start_date,
+        source.d_code,
+        source.rin_year,
+        source.known_from,
+        source.known_until
 
 )
 

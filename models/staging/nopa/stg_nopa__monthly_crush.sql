@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('nopa', 'nopa_crush') }}
+    {{ vintage_states('nopa', 'nopa_crush') }}
 
 ),
 
@@ -23,7 +23,11 @@ renamed as (
         release_date,
         available_at,
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from source
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('usda_export_sales', 'usda_export_sales') }}
+    {{ vintage_states('usda_export_sales', 'usda_export_sales') }}
 
 ),
 
@@ -46,7 +46,11 @@ renamed as (
         -- timestamps and metadata
         available_at,
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from converted
 

@@ -8,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('usda_wasde', 'usda_wasde') }}
+    {{ vintage_states('usda_wasde', 'usda_wasde') }}
 
 ),
 
@@ -86,7 +86,11 @@ renamed as (
         release_date,
         available_at,
         source as load_source,
-        loaded_at
+        loaded_at,
+
+        -- knowledge state (macro vintage_states)
+        known_from,
+        known_until
 
     from named
 
