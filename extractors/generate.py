@@ -142,7 +142,7 @@ def natural_key_sql(sources: tuple[Source, ...]) -> str:
         f"    {{%- set keys = {{\n{entries}\n    }} -%}}\n"
         "    {%- set name = source_name ~ '.' ~ table_name -%}\n"
         "    {%- if name not in keys -%}\n"
-        "        {{ exceptions.raise_compiler_error('natural_key: ' ~ name ~ ' keeps no vintages') }}\n"
+        "        {{ exceptions.raise_compiler_error(name ~ ' keeps no vintages') }}\n"
         "    {%- endif -%}\n"
         "    {{ return(keys[name]) }}\n"
         "{%- endmacro %}\n"

@@ -13,7 +13,7 @@
     } -%}
     {%- set name = source_name ~ '.' ~ table_name -%}
     {%- if name not in keys -%}
-        {{ exceptions.raise_compiler_error('natural_key: ' ~ name ~ ' keeps no vintages') }}
+        {{ exceptions.raise_compiler_error(name ~ ' keeps no vintages') }}
     {%- endif -%}
     {{ return(keys[name]) }}
 {%- endmacro %}

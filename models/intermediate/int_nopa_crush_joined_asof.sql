@@ -32,7 +32,7 @@ with_year_ago as (
     left join months as year_ago
         on
             year_ago.report_month = this_month.report_month - interval 12 month
-            and year_ago.known_from = this_month.known_from
+            and this_month.known_from = year_ago.known_from
 
 ),
 

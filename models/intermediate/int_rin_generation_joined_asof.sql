@@ -32,7 +32,7 @@ year_to_date as (
             current_vintage.d_code = prior_vintage.d_code
             and prior_vintage.vintage_month = current_vintage.vintage_month - interval 12 month
             and prior_vintage.rin_year = current_vintage.rin_year - 1
-            and prior_vintage.known_from = current_vintage.known_from
+            and current_vintage.known_from = prior_vintage.known_from
     where current_vintage.rin_year = year(current_vintage.vintage_month)
 
 ),

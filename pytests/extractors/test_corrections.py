@@ -96,9 +96,9 @@ CORRECTIONS: dict[str, tuple[ModuleType, Table, Callable[[Path], Path], str, str
         wasde.ESTIMATES,
         lambda _: next((FIXTURES / "usda_wasde").glob("oce_wasde_rows_2024-07_*.csv")),
         "650,July 2024,U.S. Soybeans and Products Supply and Use (Domestic Measure),Biofuel,,"
-        "\"Oil, Soybean\",United States,2022/23,,Annual,12491.00,",
+        '"Oil, Soybean",United States,2022/23,,Annual,12491.00,',
         "650,July 2024,U.S. Soybeans and Products Supply and Use (Domestic Measure),Biofuel,,"
-        "\"Oil, Soybean\",United States,2022/23,,Annual,12492.00,",
+        '"Oil, Soybean",United States,2022/23,,Annual,12492.00,',
         "report_month = '2024-07-01' and attribute = 'Biofuel' and market_year = '2022/23'",
     ),
     "nopa": (
