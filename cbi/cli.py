@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 import sys
+import traceback
 
 from common.errors import UserError
 from common.paths import resolve_db
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except KeyboardInterrupt:
         if args.debug:
-            raise
+            _print_traceback()
         print(
             "cbi: interrupted; finished loads are kept, the one in progress was rolled back",
             file=sys.stderr,
@@ -277,19 +278,25 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except UserError as exc:
         if args.debug:
-            raise
+            _print_traceback()
         print(f"cbi: error: {redact(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:
         if args.debug:
-            raise
+            _print_traceback()
         print(
             f"cbi: unexpected error: {type(exc).__name__}: "
             f"{redact((str(exc).splitlines() or [''])[0])}"
-            " (run with --debug for the traceback)",
+            + ("" if args.debug else " (run with --debug for the traceback)"),
             file=sys.stderr,
         )
         return 1
+
+
+def _print_traceback() -> None:
+    """`--debug`: the traceback of the exception being handled, chained causes included, with
+    every key and webhook path masked (a URL in a cause can carry an api_key)."""
+    print(redact(traceback.format_exc()), file=sys.stderr, end="")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ masks, in any text:
 - the exact value of every environment variable that holds a secret (its name ends in _KEY,
   _TOKEN, _PASSWORD, _SECRET or _WEBHOOK_URL), wherever it appears.
 
-`install()` passes every log record through `redact` when it is made (a log record factory:
+`install()` passes every log record through `redact` when it is made, its traceback included
+(a log record factory:
 one place for every logger, urllib3's retry warnings and debug lines included, whatever handler
 prints or captures them; a filter on a logger would miss the records of its child loggers).
 `common.http` installs it on import, so any process that can reach the network has it; the
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import traceback
 
 MASK = "***"
 _QUERY_SECRET = re.compile(
@@ -60,6 +62,9 @@ def install() -> None:
         shown = redact(message)
         if shown != message:
             record.msg, record.args = shown, ()
+        if record.exc_info and record.exc_info[0] is not None:
+            # formatted here, masked: a handler's Formatter uses exc_text when it is set
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)))
         return record
 
     logging.setLogRecordFactory(redacted_record)

@@ -107,19 +107,33 @@ def _load_log(db: Path) -> str:
         ("eia", "EIA_API_URL", ["--start", "2025-01-06", "--end", "2025-01-13"]),
     ],
 )
+@pytest.mark.parametrize("debug", [False, True], ids=["", "debug"])
 def test_a_failing_live_pull_shows_no_key(
-    tmp_path: Path, base: str, source, variable, args, monkeypatch, caplog, capfd
+    tmp_path: Path, base: str, source, variable, args, debug, monkeypatch, caplog, capfd
 ) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv(variable, f"{base}/api")
     db = tmp_path / "cbi.duckdb"
     extra = ["--series", "DGS10"] if source == "fred" else []
-    assert main(["--db", str(db), "ingest", source, *args, *extra]) == 1
+    flags = ["--debug"] if debug else []
+    assert main([*flags, "--db", str(db), "ingest", source, *args, *extra]) == 1
     everything = _everything(caplog, capfd, _load_log(db))
     assert "Retrying" in everything or "HTTP 500" in everything  # the failing path ran
     assert "cbi: error:" in everything
+    # --debug prints the traceback, chained causes (urllib3's, with the URL) included
+    assert ("Traceback (most recent call last)" in everything) is debug
     for secret in SECRETS:
         assert secret not in everything
+
+
+def test_a_logged_traceback_shows_no_key(caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    try:
+        raise ConnectionError(f"GET http://127.0.0.1/api?api_key={FRED_KEY} refused")
+    except ConnectionError:
+        logging.getLogger("urllib3.connectionpool").exception("request failed")
+    assert "api_key=***" in caplog.text
+    assert FRED_KEY not in caplog.text
 
 
 def test_a_failing_slack_alert_shows_no_webhook_path(
