@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/mypy common extractors cbi
 	mkdir -p target
 	CBI_DB=$(LINT_DB) $(BIN)/dbt parse --project-dir . --profiles-dir . --quiet
-	CBI_DB=$(LINT_DB) $(BIN)/sqlfluff lint models tests macros
+	CBI_DB=$(LINT_DB) $(BIN)/sqlfluff lint --processes 2 models tests macros
 
 bench: setup
 	$(CBI) bench ingest
