@@ -124,7 +124,6 @@ ECONOMIC = Table(
     dating_columns=("vintage_date",),
 )
 TABLE = ECONOMIC.qualified
-KEY = ECONOMIC.key
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,6 @@ CRUSH = Table(
     dating_columns=("release_date",),
 )
 TABLE = CRUSH.qualified
-KEY = CRUSH.key
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:

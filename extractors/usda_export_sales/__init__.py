@@ -140,7 +140,7 @@ REFERENCE = Table(
     key=("list_name", "code"),
     freshness_checked=False,
 )
-TABLE, KEY = EXPORTS.qualified, EXPORTS.key
+TABLE = EXPORTS.qualified
 REFERENCE_TABLE = REFERENCE.qualified
 
 
