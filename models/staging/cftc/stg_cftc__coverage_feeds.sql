@@ -21,7 +21,8 @@ feeds as (
         as_of_date as period_date,
         available_at
     from {{ ref('stg_cftc__cot_reports') }}
-    where report_type = 'disaggregated' and futures_only
+    -- each key once, at its first publication (macro vintage_states)
+    where report_type = 'disaggregated' and futures_only and known_from = '-infinity'
 
 )
 

@@ -20,7 +20,8 @@ feeds as (
         week_date as period_date,
         available_at
     from {{ ref('stg_eia__weekly_prices') }}
-    where series_id = '{{ eia_diesel_series }}'
+    -- each key once, at its first publication (macro vintage_states)
+    where series_id = '{{ eia_diesel_series }}' and known_from = '-infinity'
 
 )
 

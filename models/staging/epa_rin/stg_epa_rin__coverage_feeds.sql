@@ -19,6 +19,8 @@ feeds as (
         week_start_date as period_date,
         available_at
     from {{ ref('stg_epa_rin__rin_prices') }}
+    -- each key once, at its first publication (macro vintage_states)
+    where known_from = '-infinity'
     union all
     select
         'epa_rin' as source,
@@ -27,6 +29,8 @@ feeds as (
         vintage_month as period_date,
         available_at
     from {{ ref('stg_epa_rin__rin_generation') }}
+    -- each key once, at its first publication (macro vintage_states)
+    where known_from = '-infinity'
 
 )
 

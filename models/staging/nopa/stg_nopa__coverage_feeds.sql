@@ -18,6 +18,8 @@ feeds as (
         report_month as period_date,
         available_at
     from {{ ref('stg_nopa__monthly_crush') }}
+    -- each key once, at its first publication (macro vintage_states)
+    where known_from = '-infinity'
 
 )
 

@@ -22,6 +22,8 @@ feeds as (
         week_ending_date as period_date,
         available_at
     from {{ ref('stg_usda_export_sales__weekly_exports') }}
+    -- each key once, at its first publication (macro vintage_states)
+    where known_from = '-infinity'
 
 )
 

@@ -18,6 +18,8 @@ feeds as (
         report_month as period_date,
         available_at
     from {{ ref('stg_usda_wasde__estimates') }}
+    -- each key once, at its first publication (macro vintage_states)
+    where known_from = '-infinity'
 
 )
 
