@@ -9,6 +9,11 @@ only, or build on a copy (`copy_database`), as `built_db` and `drivers_db` do.
 `built_db`: one snapshot load and full `dbt build` (models, Python models, dbt tests) in a
 temporary database, made once per test session and shared by every test that needs built
 tables (the end-to-end tests, the report page), because a build takes minutes.
+
+The suite runs on two pytest-xdist workers (`-n 2 --dist loadgroup`, pyproject.toml). A
+session fixture is made once per worker, so the tests of one file, and every test that needs
+`built_db` or `drivers_db`, run on the same worker (`pytest_collection_modifyitems`): each
+build is made once per run.
 """
 
 from __future__ import annotations
@@ -20,6 +25,18 @@ from pathlib import Path
 import pytest
 
 from pytests.dbt_session import DbtSession, copy_database
+
+# Session fixtures that build for minutes and serve tests in several files.
+SHARED_BUILDS = ("built_db", "drivers_db")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One xdist group per shared build, else per file, so no build is made on both workers."""
+    for item in items:
+        shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]
+        group = shared[0] if shared else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
