@@ -11,9 +11,10 @@ temporary database, made once per test session and shared by every test that nee
 tables (the end-to-end tests, the report page), because a build takes minutes.
 
 The suite runs on two pytest-xdist workers (`-n 2 --dist loadgroup`, pyproject.toml). A
-session fixture is made once per worker, so the tests of one file, and every test that needs
-`built_db` or `drivers_db`, run on the same worker (`pytest_collection_modifyitems`): each
-build is made once per run.
+session fixture is made once per worker, so `pytest_collection_modifyitems` puts the tests of
+one file, and every test that needs `built_db` or `drivers_db`, in one xdist group, meaning to
+keep each on one worker. In the run measured on 5ddd9f3 `built_db` was still built on both
+workers (docs/performance.md; issue 22).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ SHARED_BUILDS = ("built_db", "drivers_db")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One xdist group per shared build, else per file, so no build is made on both workers."""
+    """One xdist group per shared build, else per file (meant to build each once)."""
     for item in items:
         shared = [name for name in SHARED_BUILDS if name in getattr(item, "fixturenames", ())]
         group = shared[0] if shared else item.nodeid.split("::")[0]
